@@ -1,0 +1,145 @@
+"""Diagrams of logic-neuron networks: neurons light up when they fire."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from nnplay.charts.theme import (
+    ACTIVE,
+    EXCITATORY,
+    INACTIVE,
+    INHIBITORY,
+    NODE_EDGE,
+    Theme,
+    base_layout,
+)
+from nnplay.logic import LogicNetwork
+
+_PARALLEL_GAP = 0.07  # spacing of parallel excitatory connections, in data units
+
+
+def _layers(network: LogicNetwork) -> list[list[str]]:
+    """Neurons grouped by depth: inputs, hidden layers..., output."""
+    depth = {name: 0 for name in network.inputs}
+    for name, neuron in network.neurons.items():
+        depth[name] = 1 + max(depth[src] for src in neuron.inputs)
+    layers: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
+    for name, d in depth.items():
+        layers[d].append(name)
+    return layers
+
+
+def _positions(network: LogicNetwork) -> dict[str, tuple[float, float]]:
+    layers = _layers(network)
+    pos = {}
+    for x, names in enumerate(layers):
+        for i, name in enumerate(names):
+            y = (len(names) - 1) / 2 - i  # centred, first on top
+            pos[name] = (float(x), float(y))
+    return pos
+
+
+def network_figure(
+    network: LogicNetwork,
+    state: dict[str, int],
+    theme: Theme,
+    *,
+    output_label: str = "",
+) -> go.Figure:
+    """Draw ``network`` with the neurons and connections that are active in ``state``.
+
+    Parameters
+    ----------
+    network : LogicNetwork
+        The network to draw.
+    state : dict
+        Every neuron's value, as returned by ``network.activations``.
+    theme : Theme
+        Sizes (normal or presenter mode).
+    output_label : str
+        Text shown beside the output neuron (e.g. ``"C = 1"``).
+
+    Returns
+    -------
+    go.Figure
+        Excitatory connections are blue arrows (one per connection, so a weight
+        of 2 shows as two arrows), inhibitory ones red with a round end; active
+        ones are drawn bold.
+    """
+    pos = _positions(network)
+    annotations = []
+    for target, neuron in network.neurons.items():
+        tx, ty = pos[target]
+        links = [(src, n, False) for src, n in neuron.excitatory.items()]
+        links += [(src, 1, True) for src in neuron.inhibitory]
+        for source, count, inhibitory in links:
+            sx, sy = pos[source]
+            length = math.hypot(tx - sx, ty - sy) or 1.0
+            nx, ny = -(ty - sy) / length, (tx - sx) / length  # unit normal
+            on = bool(state[source])
+            color = INHIBITORY if inhibitory else EXCITATORY
+            for k in range(count):
+                shift = (k - (count - 1) / 2) * _PARALLEL_GAP
+                annotations.append(
+                    dict(
+                        x=tx + nx * shift,
+                        y=ty + ny * shift,
+                        ax=sx + nx * shift,
+                        ay=sy + ny * shift,
+                        xref="x",
+                        yref="y",
+                        axref="x",
+                        ayref="y",
+                        showarrow=True,
+                        arrowhead=6 if inhibitory else 2,
+                        arrowsize=1.2,
+                        arrowwidth=theme.line_width * (1.6 if on else 0.8),
+                        arrowcolor=color if on else INACTIVE,
+                        standoff=theme.node_size / 2 + 1,
+                        startstandoff=theme.node_size / 2,
+                        text="",
+                    )
+                )
+
+    if output_label:
+        ox, oy = pos[network.output]
+        annotations.append(
+            dict(
+                x=ox,
+                y=oy - 0.55,
+                text=f"<b>{output_label}</b>",
+                showarrow=False,
+                font=dict(size=theme.font_size + 4),
+            )
+        )
+    n_layers = max(x for x, _ in pos.values()) + 1
+    spread = max(abs(y) for _, y in pos.values()) + 0.8
+    layout = base_layout(
+        theme,
+        annotations=annotations,
+        xaxis=dict(visible=False, range=[-0.4, n_layers - 0.6]),
+        yaxis=dict(visible=False, range=[-spread, spread]),
+        height=int(theme.height * 0.8),
+        margin=dict(l=5, r=5, t=5, b=5),
+        dragmode=False,
+    )
+    names = list(pos)
+    return go.Figure(
+        go.Scatter(
+            x=[pos[n][0] for n in names],
+            y=[pos[n][1] for n in names],
+            mode="markers+text",
+            text=names,
+            textfont=dict(size=theme.font_size + 2, color=NODE_EDGE),
+            marker=dict(
+                size=theme.node_size,
+                color=[ACTIVE if state[n] else "white" for n in names],
+                line=dict(color=NODE_EDGE, width=theme.line_width),
+            ),
+            customdata=[state[n] for n in names],
+            hovertemplate="%{text} = %{customdata}<extra></extra>",
+        ),
+        layout=layout,
+    )

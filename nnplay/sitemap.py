@@ -1,0 +1,49 @@
+"""The pages of the app, in teaching order.
+
+``app.py`` turns this list into ``st.navigation`` and the home page into cards.
+A page's title and one-line summary come from the catalog keys
+``<slug>.title`` and ``<slug>.summary``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of the app.
+
+    Attributes
+    ----------
+    slug : str
+        URL path and catalog namespace (``"logic"`` -> ``/logic``, ``logic.title``).
+    path : str
+        Script path relative to ``app.py``.
+    icon : str
+        Emoji or ``:material/...:`` icon.
+    uses_tensorflow : bool
+        Whether the page imports TensorFlow (it shows a spinner while it loads).
+    """
+
+    slug: str
+    path: str
+    icon: str
+    uses_tensorflow: bool = False
+
+    @property
+    def title_key(self) -> str:
+        return f"{self.slug}.title"
+
+    @property
+    def summary_key(self) -> str:
+        return f"{self.slug}.summary"
+
+
+HOME = PageInfo("home", "pages/home.py", "🏠")
+
+LESSONS: list[PageInfo] = [
+    PageInfo("logic", "pages/logic.py", "💡"),
+]
+
+PAGES: list[PageInfo] = [HOME, *LESSONS]

@@ -1,0 +1,128 @@
+"""Streamlit helpers shared by the pages: session defaults, language, presenter mode.
+
+This is the only module of ``nnplay`` that imports streamlit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from nnplay import i18n, settings
+from nnplay.charts.theme import HIGHLIGHT, Theme, theme_for
+
+__all__ = ["HIGHLIGHT", "theme_for"]  # re-exported for pages
+
+log = logging.getLogger("nnplay")
+
+LANG_KEY = "lang"
+PRESENT_KEY = "present"
+
+_PRESENTER_CSS = """
+<style>
+  /* Projector at the back of a classroom: everything larger. */
+  html { font-size: 22px; }
+  [data-testid="stSidebar"] { min-width: 320px; }
+  [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+  [data-testid="stMetricValue"] { font-size: 3rem; }
+  .katex { font-size: 1.4em; }
+</style>
+"""
+
+
+def init_session() -> None:
+    """Set the session defaults once, from the URL where it says something valid.
+
+    ``?lang=ko`` and ``?present=1`` are honoured; anything malformed is ignored.
+    The URL wins only on a session's first run, so the sidebar switches work
+    afterwards.
+    """
+    if "_nnplay_init" in st.session_state:
+        return
+    found = settings.from_query(st.query_params)
+    st.session_state[LANG_KEY] = found.get("lang", i18n.DEFAULT_LANGUAGE)
+    st.session_state[PRESENT_KEY] = bool(found.get("present", False))
+    st.session_state["_nnplay_init"] = True
+
+
+def lang() -> str:
+    """The language of this session."""
+    return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values: object) -> str:
+    """Translate ``key`` into the session's language."""
+    return i18n.translate(key, lang(), **values)
+
+
+def presenter() -> bool:
+    """Whether presenter (projector) mode is on."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def theme() -> Theme:
+    """Figure sizes for the current display mode."""
+    return theme_for(presenter())
+
+
+def _sync_url() -> None:
+    # Keep the URL shareable: it always says the current language and mode.
+    st.query_params[LANG_KEY] = lang()
+    if presenter():
+        st.query_params[PRESENT_KEY] = "1"
+    elif PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
+
+
+def sidebar() -> None:
+    """The language and presenter-mode switches."""
+    with st.sidebar:
+        st.radio(
+            t("common.language"),
+            options=list(i18n.LANGUAGES),
+            format_func=i18n.LANGUAGES.__getitem__,
+            key=LANG_KEY,
+            horizontal=True,
+            on_change=_sync_url,
+        )
+        st.toggle(
+            t("common.presenter"),
+            key=PRESENT_KEY,
+            help=t("common.presenter_help"),
+            on_change=_sync_url,
+        )
+    if presenter():
+        st.html(_PRESENTER_CSS)
+
+
+def page_header(namespace: str) -> None:
+    """Title and introduction of a page from ``<namespace>.title`` / ``.intro``."""
+    st.title(t(f"{namespace}.title"))
+    st.markdown(t(f"{namespace}.intro"))
+
+
+def plot(fig: go.Figure, *, key: str | None = None) -> None:
+    """Show a plotly figure across the container, without the plotly logo."""
+    st.plotly_chart(
+        fig,
+        key=key,
+        width="stretch",
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+def run_page(page: Callable[[], None]) -> None:
+    """Run the selected page; turn an unexpected error into a friendly message.
+
+    Streamlit's own control flow (rerun, stop) passes through untouched: it
+    derives from ``BaseException``. The traceback goes to the server log only.
+    """
+    try:
+        page()
+    except Exception:
+        log.exception("page failed")
+        st.error(t("common.unexpected_error"), icon="⚠️")

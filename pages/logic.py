@@ -1,0 +1,90 @@
+"""Logic neurons: McCulloch-Pitts networks for identity, AND, OR and A AND NOT B."""
+
+import pandas as pd
+import streamlit as st
+
+from nnplay import logic, ui
+from nnplay.charts.logic import network_figure
+
+t = ui.t
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def diagram(name: str, a: int, b: int, presenter: bool, label: str):
+    """The diagram of one network for one input state (figures are read-only)."""
+    network = logic.XOR_NETWORK if name == "xor" else logic.NETWORKS[name]
+    state = network.activations(A=a, B=b)
+    return network_figure(network, state, ui.theme_for(presenter), output_label=label)
+
+
+def truth_table(rows: list[dict], current: int) -> None:
+    """A truth table with the row of the current inputs highlighted."""
+    frame = pd.DataFrame(rows)
+    highlight = f"background-color: {ui.HIGHLIGHT}; font-weight: bold"
+    styled = frame.style.apply(
+        lambda row: [highlight if row.name == current else ""] * len(row), axis=1
+    ).format(precision=2)
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
+ui.page_header("logic")
+
+st.subheader(t("logic.rule_heading"))
+st.markdown(t("logic.rule"))
+st.latex(
+    r"C = \begin{cases} 1 & \text{if } \sum_i w_i x_i \ge 2 \\ 0 & \text{otherwise}"
+    r"\end{cases}"
+)
+st.markdown(t("logic.equivalence"))
+
+st.subheader(t("logic.inputs_heading"))
+left, right, _ = st.columns([1, 1, 3])
+a = int(left.toggle("A", key="logic_a"))
+b = int(right.toggle("B", key="logic_b"))
+row = 2 * a + b  # index of (a, b) in a truth table in counting order
+
+per_row = 2 if ui.presenter() else 4
+networks = list(logic.NETWORKS.items())
+for start in range(0, len(networks), per_row):
+    for column, (name, network) in zip(
+        st.columns(per_row), networks[start : start + per_row], strict=False
+    ):
+        output = network(A=a, B=b)
+        with column, st.container(border=True):
+            st.markdown(f"**{t(f'logic.net_{name}')}**")
+            st.latex(network.formula)
+            ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
+            st.latex(network.neurons["C"].to_threshold().latex())
+            truth_table(network.truth_table(), row)
+
+st.subheader(t("logic.design_heading"))
+st.markdown(t("logic.design_intro"))
+c1, c2, c3 = st.columns(3)
+w_a = c1.slider(t("logic.weight", name="A"), -3.0, 3.0, 1.0, 0.5, key="logic_wa")
+w_b = c2.slider(t("logic.weight", name="B"), -3.0, 3.0, 1.0, 0.5, key="logic_wb")
+theta = c3.slider(t("logic.threshold"), -3.0, 3.0, 2.0, 0.5, key="logic_theta")
+rows = logic.threshold_truth_table(w_a, w_b, theta)
+outputs = [r["C"] for r in rows]
+gate = logic.gate_name(outputs)
+custom, table = st.columns([1, 1])
+with custom:
+    st.latex(logic.ThresholdNeuron({"A": w_a, "B": w_b}, theta).latex())
+    st.metric(t("logic.custom_output", a=a, b=b), outputs[row])
+    st.success(t("logic.gate_found", gate=gate))
+with table:
+    truth_table(rows, row)
+st.info(t("logic.design_challenge"))
+
+st.subheader(t("logic.xor_heading"))
+st.markdown(t("logic.xor_intro"))
+xor_state = logic.XOR_NETWORK.activations(A=a, B=b)
+fig_col, table_col = st.columns([3, 2])
+with fig_col:
+    ui.plot(diagram("xor", a, b, ui.presenter(), f"C = {xor_state['C']}"), key="logic_fig_xor")
+with table_col:
+    st.latex(logic.XOR_NETWORK.formula)
+    for name, neuron in logic.XOR_NETWORK.neurons.items():
+        st.latex(neuron.to_threshold().latex(name))
+    xor_rows = [logic.XOR_NETWORK.activations(A=x, B=y) for x in (0, 1) for y in (0, 1)]
+    truth_table(xor_rows, row)
+st.warning(t("logic.xor_remark"))

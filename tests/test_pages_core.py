@@ -1,0 +1,128 @@
+"""AppTest: the entry point, the home page and the logic page."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import ROOT, assert_clean
+
+from nnplay import i18n
+from nnplay.sitemap import PAGES
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+@pytest.mark.parametrize("present", [False, True])
+def test_home_runs_in_every_language_and_mode(page, lang, present):
+    at = page(lang=lang, present=present)
+    assert_clean(at)
+    assert at.title[0].value == i18n.translate("home.title", lang)
+    assert at.session_state["lang"] == lang
+    assert at.session_state["present"] is present
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+@pytest.mark.parametrize("present", [False, True])
+def test_logic_page_runs_in_every_language_and_mode(page, lang, present):
+    at = page("pages/logic.py", lang=lang, present=present)
+    assert_clean(at)
+    assert at.title[0].value == i18n.translate("logic.title", lang)
+    assert len(at.get("plotly_chart")) == 5  # four networks and the XOR network
+
+
+def test_bad_query_parameters_are_ignored(page):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "xx"
+    at.query_params["present"] = "banana"
+    at.run()
+    assert_clean(at)
+    assert at.session_state["lang"] == "en"
+    assert at.session_state["present"] is False
+
+
+def test_sidebar_switches_language_at_once(page):
+    at = page("pages/logic.py")
+    at.radio(key="lang").set_value("ko").run()
+    assert_clean(at)
+    assert at.title[0].value == i18n.translate("logic.title", "ko")
+    assert at.query_params["lang"] == ["ko"] or at.query_params["lang"] == "ko"
+
+
+def _outputs(at):
+    """The output label drawn in each logic diagram, in page order."""
+    import json
+
+    labels = []
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        labels += [a["text"] for a in layout.get("annotations", []) if a.get("text")]
+    return labels
+
+
+@pytest.mark.parametrize(("a", "b"), [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_toggling_inputs_changes_outputs_as_the_truth_tables_say(page, a, b):
+    at = page("pages/logic.py")
+    at.toggle(key="logic_a").set_value(bool(a))
+    at.toggle(key="logic_b").set_value(bool(b)).run()
+    assert_clean(at)
+    expected = [a, a & b, a | b, a & (1 - b), a ^ b]  # identity, and, or, and_not, xor
+    assert _outputs(at) == [f"<b>C = {v}</b>" for v in expected]
+    # the custom neuron (defaults w = 1, 1 and threshold 2) is an AND gate
+    assert at.metric[0].value == str(a & b)
+    # each network's truth table agrees with its output for the current row
+    for frame, value in zip(at.dataframe[:4], expected[:4], strict=True):
+        table = frame.value
+        assert list(table.columns) == ["A", "B", "C"]
+        assert table.iloc[2 * a + b]["C"] == value
+
+
+def test_design_panel_names_the_gate(page):
+    at = page("pages/logic.py")
+    at.slider(key="logic_theta").set_value(1.0).run()
+    assert "**OR**" in at.success[0].value
+    at.slider(key="logic_wa").set_value(-1.0)
+    at.slider(key="logic_wb").set_value(-1.0)
+    at.slider(key="logic_theta").set_value(-1.5).run()
+    assert "**NAND**" in at.success[0].value
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_every_page_has_title_and_summary(info):
+    for lang in i18n.LANGUAGES:
+        assert i18n.translate(info.title_key, lang)
+        assert i18n.translate(info.summary_key, lang)
+
+
+def _modules_after_running(pages):
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(ROOT / "tests")!r})
+        from streamlit.runtime import pages_manager
+        init = pages_manager.PagesManager.__init__
+        def patched(self, *a, **k):
+            init(self, *a, **k)
+            pages_manager.PagesManager.uses_pages_directory = False
+        pages_manager.PagesManager.__init__ = patched
+        from conftest import open_page
+        for path in {pages!r}:
+            at = open_page(path)
+            assert not at.exception, at.exception
+        print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in
+              ("tensorflow", "keras", "sklearn"))))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+
+def test_home_and_logic_pages_never_import_tensorflow():
+    loaded = _modules_after_running([None, "pages/logic.py"])
+    assert "tensorflow" not in loaded.split(",")
+    assert "keras" not in loaded.split(",")
