@@ -21,7 +21,7 @@ class PageInfo:
     path : str
         Script path relative to ``app.py``.
     icon : str
-        Emoji or ``:material/...:`` icon.
+        A ``:material/...:`` icon (Streamlit ships the font; emoji need system fonts).
     uses_tensorflow : bool
         Whether the page imports TensorFlow (it shows a spinner while it loads).
     """
@@ -40,10 +40,10 @@ class PageInfo:
         return f"{self.slug}.summary"
 
 
-HOME = PageInfo("home", "pages/home.py", "🏠")
+HOME = PageInfo("home", "pages/home.py", ":material/home:")
 
 LESSONS: list[PageInfo] = [
-    PageInfo("logic", "pages/logic.py", "💡"),
+    PageInfo("logic", "pages/logic.py", ":material/lightbulb:"),
 ]
 
 PAGES: list[PageInfo] = [HOME, *LESSONS]

@@ -6,6 +6,7 @@ This is the only module of ``nnplay`` that imports streamlit.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 import plotly.graph_objects as go
@@ -20,6 +21,7 @@ log = logging.getLogger("nnplay")
 
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
+_SEEN_QUERY_KEY = "_nnplay_seen_query"
 
 _PRESENTER_CSS = """
 <style>
@@ -35,18 +37,21 @@ _PRESENTER_CSS = """
 
 
 def init_session() -> None:
-    """Set the session defaults once, from the URL where it says something valid.
+    """Set the session defaults, and apply what the URL says when it changes.
 
     ``?lang=ko`` and ``?present=1`` are honoured; anything malformed is ignored.
-    The URL wins only on a session's first run, so the sidebar switches work
-    afterwards.
+    The URL is read when it differs from what the session last saw (first run,
+    a link pasted or edited by hand), so the sidebar switches work in between;
+    afterwards the URL is rewritten to say the current settings, so it can be
+    shared as it is.
     """
-    if "_nnplay_init" in st.session_state:
-        return
+    st.session_state.setdefault(LANG_KEY, i18n.DEFAULT_LANGUAGE)
+    st.session_state.setdefault(PRESENT_KEY, False)
     found = settings.from_query(st.query_params)
-    st.session_state[LANG_KEY] = found.get("lang", i18n.DEFAULT_LANGUAGE)
-    st.session_state[PRESENT_KEY] = bool(found.get("present", False))
-    st.session_state["_nnplay_init"] = True
+    if st.session_state.get(_SEEN_QUERY_KEY) != found:
+        for key, value in found.items():
+            st.session_state[key] = value
+    _sync_url()
 
 
 def lang() -> str:
@@ -71,11 +76,14 @@ def theme() -> Theme:
 
 def _sync_url() -> None:
     # Keep the URL shareable: it always says the current language and mode.
-    st.query_params[LANG_KEY] = lang()
+    if st.query_params.get(LANG_KEY) != lang():
+        st.query_params[LANG_KEY] = lang()
     if presenter():
-        st.query_params[PRESENT_KEY] = "1"
+        if st.query_params.get(PRESENT_KEY) != "1":
+            st.query_params[PRESENT_KEY] = "1"
     elif PRESENT_KEY in st.query_params:
         del st.query_params[PRESENT_KEY]
+    st.session_state[_SEEN_QUERY_KEY] = settings.from_query(st.query_params)
 
 
 def sidebar() -> None:
@@ -99,8 +107,32 @@ def sidebar() -> None:
         st.html(_PRESENTER_CSS)
 
 
+_entry = threading.local()  # set while app.py runs a page (one script thread per session)
+
+
+def _ensure_entry_point() -> None:
+    """Rerun through ``app.py`` if Streamlit ran a page script on its own.
+
+    Because our pages live in ``pages/``, Streamlit starts a fresh server in its
+    old multipage mode until ``app.py`` first calls ``st.navigation``: a first
+    visitor arriving at ``/logic`` would get the page without the entry point
+    (no sidebar, no ``?lang=``). Leaving that mode and rerunning fixes it.
+    """
+    if getattr(_entry, "active", False):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def page_header(namespace: str) -> None:
-    """Title and introduction of a page from ``<namespace>.title`` / ``.intro``."""
+    """Start a page: its title and introduction (``<namespace>.title`` / ``.intro``).
+
+    Every page calls this first; it also makes sure the page runs inside
+    ``app.py`` (sidebar, language, presenter mode).
+    """
+    _ensure_entry_point()
     st.title(t(f"{namespace}.title"))
     st.markdown(t(f"{namespace}.intro"))
 
@@ -121,8 +153,11 @@ def run_page(page: Callable[[], None]) -> None:
     Streamlit's own control flow (rerun, stop) passes through untouched: it
     derives from ``BaseException``. The traceback goes to the server log only.
     """
+    _entry.active = True
     try:
         page()
     except Exception:
         log.exception("page failed")
         st.error(t("common.unexpected_error"), icon="⚠️")
+    finally:
+        _entry.active = False

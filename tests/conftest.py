@@ -15,27 +15,6 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 os.environ.setdefault("NNPLAY_STRICT_I18N", "1")
 
 
-@pytest.fixture(autouse=True)
-def _navigation_not_pages_directory(monkeypatch):
-    """Make AppTest run every page through ``app.py``, as a real session does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run, and
-    because our pages live in ``pages/`` it would then run a switched-to page
-    on its own (Streamlit's old multipage mode), skipping the entry point.
-    A live server clears the flag on the first ``st.navigation`` call; this
-    does the same for every AppTest run.
-    """
-    from streamlit.runtime import pages_manager
-
-    original_init = pages_manager.PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
-
-
 def open_page(
     path: str | None = None, *, lang: str = "en", present: bool = False, timeout: float = 60
 ):
@@ -118,3 +97,41 @@ def assert_clean(at) -> None:
     unexpected = {i18n.translate("common.unexpected_error", lang) for lang in i18n.LANGUAGES}
     assert not [e.value for e in at.error if e.value in unexpected]
     assert raw_keys_in(shown_texts(at)) == []
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Base URL of a live ``streamlit run app.py`` on a free localhost port."""
+    import browser
+
+    process = browser.start_server(browser.free_port())
+    port = process.args[process.args.index("--server.port") + 1]
+    yield f"http://127.0.0.1:{port}"
+    browser.stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright (never downloaded)."""
+    import browser
+
+    if not Path(browser.CHROMIUM).exists():
+        pytest.fail(f"{browser.CHROMIUM} is missing: apt-get install chromium chromium-driver")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=browser.CHROMIUM, headless=True, args=browser.CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def tab(chromium):
+    """A fresh browser tab (its own session) at a laptop-sized viewport."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
