@@ -70,7 +70,9 @@ def moons(n_samples: int = 200, noise: float = 0.2, random_state: int = 0) -> Da
     from sklearn.datasets import make_moons
 
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=random_state)
-    return Dataset("moons", X.astype(np.float64), y.astype(np.int64), ["x1", "x2"], ["0", "1"], BINARY)
+    return Dataset(
+        "moons", X.astype(np.float64), y.astype(np.int64), ["x1", "x2"], ["0", "1"], BINARY
+    )
 
 
 SMALL_DATASETS = {"iris": iris, "xor": xor, "moons": moons}

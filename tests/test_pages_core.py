@@ -126,3 +126,31 @@ def test_home_and_logic_pages_never_import_tensorflow():
     loaded = _modules_after_running([None, "pages/logic.py"])
     assert "tensorflow" not in loaded.split(",")
     assert "keras" not in loaded.split(",")
+
+
+def test_library_imports_without_streamlit():
+    """nnplay (all but nnplay.ui) works where streamlit cannot be imported."""
+    import pkgutil
+
+    import nnplay
+
+    modules = [
+        m.name
+        for m in pkgutil.walk_packages(nnplay.__path__, "nnplay.")
+        if not m.name.startswith("nnplay.ui")
+    ]
+    script = textwrap.dedent(
+        f"""
+        import importlib, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.modules["streamlit"] = None  # any import of streamlit now fails
+        for name in {modules!r}:
+            importlib.import_module(name)
+        print("ok", len({modules!r}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok")

@@ -1,6 +1,7 @@
 """Streamlit helpers shared by the pages: session defaults, language, presenter mode.
 
-This is the only module of ``nnplay`` that imports streamlit.
+This package is the only part of ``nnplay`` that imports streamlit; page-family
+helpers live in its submodules (``nnplay.ui.keras_lab``).
 """
 
 from __future__ import annotations
