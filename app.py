@@ -12,7 +12,7 @@ navigation = st.navigation(
     [
         st.Page(
             info.path,
-            title=ui.t(info.title_key),
+            title=ui.t(info.nav_key),
             icon=info.icon,
             url_path=info.slug,
             default=info is HOME,

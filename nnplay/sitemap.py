@@ -36,6 +36,11 @@ class PageInfo:
         return f"{self.slug}.title"
 
     @property
+    def nav_key(self) -> str:
+        """Catalog key of the short name in the navigation menu."""
+        return "home.nav" if self.slug == "home" else self.title_key
+
+    @property
     def summary_key(self) -> str:
         return f"{self.slug}.summary"
 

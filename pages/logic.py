@@ -1,6 +1,5 @@
 """Logic neurons: McCulloch-Pitts networks for identity, AND, OR and A AND NOT B."""
 
-import pandas as pd
 import streamlit as st
 
 from nnplay import logic, ui
@@ -15,16 +14,6 @@ def diagram(name: str, a: int, b: int, presenter: bool, label: str):
     network = logic.XOR_NETWORK if name == "xor" else logic.NETWORKS[name]
     state = network.activations(A=a, B=b)
     return network_figure(network, state, ui.theme_for(presenter), output_label=label)
-
-
-def truth_table(rows: list[dict], current: int) -> None:
-    """A truth table with the row of the current inputs highlighted."""
-    frame = pd.DataFrame(rows)
-    highlight = f"background-color: {ui.HIGHLIGHT}; font-weight: bold"
-    styled = frame.style.apply(
-        lambda row: [highlight if row.name == current else ""] * len(row), axis=1
-    ).format(precision=2)
-    st.dataframe(styled, hide_index=True, width="stretch")
 
 
 ui.page_header("logic")
@@ -54,8 +43,9 @@ for start in range(0, len(networks), per_row):
             st.markdown(f"**{t(f'logic.net_{name}')}**")
             st.latex(network.formula)
             ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
-            st.latex(network.neurons["C"].to_threshold().latex())
-            truth_table(network.truth_table(), row)
+            threshold_form = network.neurons["C"].to_threshold().latex()
+            st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
+            ui.truth_table(network.truth_table(), row)
 
 st.subheader(t("logic.design_heading"))
 st.markdown(t("logic.design_intro"))
@@ -72,19 +62,19 @@ with custom:
     st.metric(t("logic.custom_output", a=a, b=b), outputs[row])
     st.success(t("logic.gate_found", gate=gate))
 with table:
-    truth_table(rows, row)
+    ui.truth_table(rows, row)
 st.info(t("logic.design_challenge"))
 
 st.subheader(t("logic.xor_heading"))
 st.markdown(t("logic.xor_intro"))
+st.latex(logic.XOR_NETWORK.formula)
 xor_state = logic.XOR_NETWORK.activations(A=a, B=b)
 fig_col, table_col = st.columns([3, 2])
 with fig_col:
     ui.plot(diagram("xor", a, b, ui.presenter(), f"C = {xor_state['C']}"), key="logic_fig_xor")
 with table_col:
-    st.latex(logic.XOR_NETWORK.formula)
     for name, neuron in logic.XOR_NETWORK.neurons.items():
-        st.latex(neuron.to_threshold().latex(name))
+        st.markdown(f"${neuron.to_threshold().latex(name)}$")
     xor_rows = [logic.XOR_NETWORK.activations(A=x, B=y) for x in (0, 1) for y in (0, 1)]
-    truth_table(xor_rows, row)
+    ui.truth_table(xor_rows, row)
 st.warning(t("logic.xor_remark"))

@@ -50,6 +50,22 @@ def test_sidebar_switches_language_at_once(page):
     assert at.query_params["lang"] == ["ko"] or at.query_params["lang"] == "ko"
 
 
+def html_tables(at):
+    """(header, rows, highlighted row indices) of each ``ui.truth_table`` on the page."""
+    import re
+
+    tables = []
+    for md in at.markdown:
+        if "nnplay-table" not in md.value:
+            continue
+        header = re.findall(r"<th>(.*?)</th>", md.value)
+        row_html = re.findall(r"<tr( style=[^>]*)?>(.*?)</tr>", md.value.split("<tbody>")[1])
+        rows = [re.findall(r"<td>(.*?)</td>", cells) for _, cells in row_html]
+        highlighted = [i for i, (style, _) in enumerate(row_html) if style]
+        tables.append((header, rows, highlighted))
+    return tables
+
+
 def _outputs(at):
     """The output label drawn in each logic diagram, in page order."""
     import json
@@ -71,11 +87,15 @@ def test_toggling_inputs_changes_outputs_as_the_truth_tables_say(page, a, b):
     assert _outputs(at) == [f"<b>C = {v}</b>" for v in expected]
     # the custom neuron (defaults w = 1, 1 and threshold 2) is an AND gate
     assert at.metric[0].value == str(a & b)
-    # each network's truth table agrees with its output for the current row
-    for frame, value in zip(at.dataframe[:4], expected[:4], strict=True):
-        table = frame.value
-        assert list(table.columns) == ["A", "B", "C"]
-        assert table.iloc[2 * a + b]["C"] == value
+    # each network's truth table highlights the current row, and agrees with the output
+    tables = html_tables(at)
+    for (header, rows, highlighted), value in zip(tables[:4], expected[:4], strict=True):
+        assert header == ["A", "B", "C"]
+        assert highlighted == [2 * a + b]
+        assert rows[2 * a + b] == [str(a), str(b), str(value)]
+    header, rows, highlighted = tables[5]  # the two-layer XOR network
+    assert header == ["A", "B", "H1", "H2", "C"]
+    assert highlighted == [2 * a + b] and rows[2 * a + b][-1] == str(a ^ b)
 
 
 def test_design_panel_names_the_gate(page):

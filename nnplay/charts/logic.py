@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 from nnplay.charts.theme import (
     ACTIVE,
     EXCITATORY,
-    INACTIVE,
+    EXCITATORY_IDLE,
     INHIBITORY,
+    INHIBITORY_IDLE,
     NODE_EDGE,
     Theme,
     base_layout,
@@ -66,7 +67,7 @@ def network_figure(
     go.Figure
         Excitatory connections are blue arrows (one per connection, so a weight
         of 2 shows as two arrows), inhibitory ones red with a round end; active
-        ones are drawn bold.
+        ones are drawn bold, idle ones faded.
     """
     pos = _positions(network)
     annotations = []
@@ -79,7 +80,10 @@ def network_figure(
             length = math.hypot(tx - sx, ty - sy) or 1.0
             nx, ny = -(ty - sy) / length, (tx - sx) / length  # unit normal
             on = bool(state[source])
-            color = INHIBITORY if inhibitory else EXCITATORY
+            if inhibitory:
+                color = INHIBITORY if on else INHIBITORY_IDLE
+            else:
+                color = EXCITATORY if on else EXCITATORY_IDLE
             for k in range(count):
                 shift = (k - (count - 1) / 2) * _PARALLEL_GAP
                 annotations.append(
@@ -96,7 +100,7 @@ def network_figure(
                         arrowhead=6 if inhibitory else 2,
                         arrowsize=1.2,
                         arrowwidth=theme.line_width * (1.6 if on else 0.8),
-                        arrowcolor=color if on else INACTIVE,
+                        arrowcolor=color,
                         standoff=theme.node_size / 2 + 1,
                         startstandoff=theme.node_size / 2,
                         text="",

@@ -148,6 +148,34 @@ def plot(fig: go.Figure, *, key: str | None = None) -> None:
     )
 
 
+def truth_table(rows: list[dict], current: int | None = None) -> None:
+    """A small table (a truth table) with the row ``current`` highlighted.
+
+    Plain HTML: a styled ``st.dataframe`` costs ~15 ms per table on every rerun,
+    and the logic page shows six of them.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    body = ""
+    for i, row in enumerate(rows):
+        style = f' style="background:{HIGHLIGHT};font-weight:bold"' if i == current else ""
+        cells = "".join(f"<td>{_cell(row[c])}</td>" for c in columns)
+        body += f"<tr{style}>{cells}</tr>"
+    st.markdown(
+        f'<table class="nnplay-table" style="width:100%;text-align:center">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+        unsafe_allow_html=True,
+    )
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def run_page(page: Callable[[], None]) -> None:
     """Run the selected page; turn an unexpected error into a friendly message.
 
