@@ -14,6 +14,8 @@ for i, info in enumerate(LESSONS):
     with columns[i % len(columns)], st.container(border=True):
         st.page_link(info.path, label=t(info.title_key), icon=info.icon)
         st.caption(t(info.summary_key))
+        if info.uses_tensorflow:
+            st.caption(f":material/hourglass_top: {t('home.tensorflow_note')}")
 
 st.subheader(t("home.class_heading"))
 st.markdown(t("home.class_notes"))

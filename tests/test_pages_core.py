@@ -174,3 +174,20 @@ def test_library_imports_without_streamlit():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok")
+
+
+def test_an_unexpected_error_shows_a_message_not_a_traceback():
+    from streamlit.testing.v1 import AppTest
+
+    def failing_app():
+        from nnplay import ui
+
+        def broken_page():
+            raise ZeroDivisionError("a bug")
+
+        ui.run_page(broken_page)
+
+    at = AppTest.from_function(failing_app, default_timeout=30).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [i18n.translate("common.unexpected_error", "en")]
+    assert "ZeroDivisionError" not in " ".join(m.value for m in at.markdown)
