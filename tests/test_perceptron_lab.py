@@ -1,0 +1,151 @@
+"""The perceptron page's plain-data helpers and figures."""
+
+import contextlib
+import io
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from nnplay import datasets
+from nnplay import perceptron_lab as lab
+from nnplay.charts import perceptron as charts
+from nnplay.charts.theme import NORMAL, PRESENTER
+
+IRIS = datasets.iris()
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, []),
+        ({"eta0": 0.0}, ["eta"]),
+        ({"eta0": -0.5, "max_epochs": 0}, ["eta", "epochs"]),
+        ({"x_feature": 3, "y_feature": 3}, ["features"]),
+        ({"step": "relu"}, ["step"]),
+    ],
+)
+def test_problems_name_every_bad_setting(changes, expected):
+    assert lab.problems(lab.Settings(**changes)) == expected
+
+
+def test_task_is_the_notes_example_by_default():
+    X, y = lab.task(IRIS, lab.Settings())
+    np.testing.assert_array_equal(X, IRIS.X[:, [2, 3]])
+    np.testing.assert_array_equal(y, (IRIS.y == 0).astype(int))
+    X, y = lab.task(IRIS, lab.Settings(x_feature=0, y_feature=1, positive="virginica"))
+    np.testing.assert_array_equal(X, IRIS.X[:, :2])
+    assert y.sum() == 50 and y[100:].all()
+    _, y = lab.task(IRIS, lab.Settings(positive="all"))
+    np.testing.assert_array_equal(y, IRIS.y)
+
+
+@pytest.mark.parametrize("positive", lab.CLASS_CHOICES)
+def test_sklearn_code_reproduces_the_twin(positive):
+    settings = lab.Settings(positive=positive, eta0=0.5, max_epochs=20)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(lab.sklearn_code(settings), {})
+    X, y = lab.task(IRIS, settings)
+    assert float(out.getvalue()) == pytest.approx(lab.sklearn_twin(IRIS, settings).score(X, y))
+
+
+def test_frame_steps_keep_every_update_or_thin_them_evenly():
+    updated = np.zeros(1000, dtype=bool)
+    updated[[3, 10, 500]] = True
+    np.testing.assert_array_equal(lab.frame_steps(updated), [-1, 3, 10, 500])
+    updated = np.ones(1000, dtype=bool)
+    steps = lab.frame_steps(updated, max_frames=50)
+    assert len(steps) == 50 and steps[0] == -1 and steps[1] == 0 and steps[-1] == 999
+    assert (np.diff(steps[1:]) > 0).all()
+    gaps = np.diff(steps[1:])
+    assert gaps.max() - gaps.min() <= 1  # evenly spaced
+
+
+def test_step_equations_fill_in_the_numbers():
+    # step 0 of setosa-vs-rest presents sample 0 (setosa, 1.4 / 0.2) at w = 0: right, no change;
+    # versicolor-vs-rest: the same z = 0 gives heaviside 1 for a negative sample: w -= x
+    model = lab.train(IRIS, lab.Settings(positive="versicolor"))
+    X, _ = lab.task(IRIS, lab.Settings(positive="versicolor"))
+    (block,) = lab.step_equations(model.trace_, 0, X, 1.0, "heaviside")
+    assert r"\mathrm{heaviside}(0) = 1" in block
+    assert r"y = 0" in block
+    assert r"(0 - 1)" in block
+    x = r"\begin{pmatrix}1.4 \\ 0.2\end{pmatrix}"
+    w_new = r"\begin{pmatrix}-1.4 \\ -0.2\end{pmatrix}"
+    assert f"{x} = {w_new}" in block
+    assert block.endswith(r"0 + 1 \cdot (0 - 1) = -1\end{aligned}")
+    three = lab.train(IRIS, lab.Settings(positive="all")).trace_
+    blocks = lab.step_equations(three, 5, X, 1, "sgn")
+    assert len(blocks) == 3 and all(f"z_{{{j + 1}}}" in b for j, b in enumerate(blocks))
+
+
+def test_boundary_segment_lies_on_the_line_and_spans_the_view():
+    xr, yr = [0.0, 8.0], [0.0, 3.0]
+    for w, b in [((1.0, 2.0), -3.0), ((2.0, 0.0), -4.0), ((0.0, -1.0), 1.5), ((-3.0, 1.0), 2.0)]:
+        xs, ys = charts.boundary_segment(w, b, xr, yr)
+        for x, y in zip(xs, ys, strict=True):
+            assert w[0] * x + w[1] * y + b == pytest.approx(0.0)
+        assert xs == xr or ys == yr
+    assert charts.boundary_segment((0.0, 0.0), 1.0, xr, yr) == ([None, None], [None, None])
+
+
+def test_weight_arrow_starts_on_the_boundary_and_points_along_w():
+    w, b = np.array([1.0, 2.0]), -3.0
+    xs, ys = charts.weight_arrow(w, b, [0.0, 8.0], [0.0, 3.0])
+    start, end = np.array([xs[0], ys[0]]), np.array([xs[1], ys[1]])
+    assert start @ w + b == pytest.approx(0.0)
+    direction = (end - start) / np.linalg.norm(end - start)
+    np.testing.assert_allclose(direction, w / np.linalg.norm(w))
+    assert end @ w + b > 0  # towards the positive side
+
+
+@pytest.mark.parametrize("positive", ["setosa", "versicolor", "all"])
+@pytest.mark.parametrize("theme", [NORMAL, PRESENTER], ids=["normal", "presenter"])
+def test_animation_is_a_valid_figure_with_a_frame_per_shown_update(positive, theme):
+    settings = lab.Settings(positive=positive)
+    model = lab.train(IRIS, settings)
+    X, y = lab.task(IRIS, settings)
+    names = ["a", "b", "c"][: 3 if positive == "all" else 2]
+    steps = lab.frame_steps(model.trace_.updated)
+    fig = charts.animation_figure(X, y, names, ("x", "y"), model.trace_, steps, theme)
+    checked = go.Figure(fig.to_dict())  # the unvalidated frames pass plotly's validation
+    assert len(checked.frames) == len(steps) <= lab.MAX_FRAMES
+    slider = checked.layout.sliders[0]
+    assert [s.args[0][0] for s in slider.steps] == [f.name for f in checked.frames]
+    assert {b.args[0] is None for b in checked.layout.updatemenus[0].buttons} == {True, False}
+    # the last frame shows the final boundary: both of its ends satisfy w.x + b = 0
+    n_out = model.coef_.shape[0]
+    last = checked.frames[-1]
+    for j in range(n_out):
+        line = last.data[2 * j]
+        for x, y_ in zip(line.x, line.y, strict=True):
+            assert model.coef_[j] @ (x, y_) + model.intercept_[j] == pytest.approx(0, abs=1e-9)
+    assert list(last.traces) == list(range(len(names), len(names) + 2 * n_out + 1))
+    # the last shown step is the last update, and its sample is ringed
+    ringed = last.data[-1]
+    assert (ringed.x[0], ringed.y[0]) == tuple(X[model.trace_.sample[steps[-1]]])
+
+
+def test_step_function_figures_show_the_value_at_zero():
+    for name, at_zero in (("heaviside", 1.0), ("sgn", 0.0)):
+        fig = charts.step_function_figure(name, NORMAL)
+        filled = fig.data[-1]
+        assert (filled.x[0], filled.y[0]) == (0.0, at_zero)
+
+
+def test_errors_figure_has_one_bar_per_epoch():
+    fig = charts.errors_figure(np.array([5, 2, 0]), NORMAL, ("epoch", "errors"))
+    assert list(fig.data[0].x) == [1, 2, 3] and list(fig.data[0].y) == [5, 2, 0]
+
+
+def test_catalogs_speak_of_what_the_page_shows():
+    from nnplay import i18n
+
+    for lang in i18n.LANGUAGES:
+        for key in ("title", "summary", "intro"):
+            assert i18n.translate(f"perceptron.{key}", lang)
+        differences = i18n.translate("perceptron.differences", lang)
+        assert re.search(r"y \\cdot z \\le 0", differences)
+        assert "tol=None" in differences and "n_iter_no_change=5" in differences
