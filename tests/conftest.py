@@ -100,11 +100,14 @@ def assert_clean(at) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    """Base URL of a live ``streamlit run app.py`` on a free localhost port."""
+def app_url(shared_data_env):
+    """Base URL of a live ``streamlit run app.py`` on a free localhost port.
+
+    The server's Keras and scikit-learn loaders read ``../shared/data``.
+    """
     import browser
 
-    process = browser.start_server(browser.free_port())
+    process = browser.start_server(browser.free_port(), env=shared_data_env)
     port = process.args[process.args.index("--server.port") + 1]
     yield f"http://127.0.0.1:{port}"
     browser.stop_server(process)
@@ -135,3 +138,37 @@ def tab(chromium):
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+def use_data_homes(env: dict[str, str]) -> dict[str, str]:
+    """Point Keras and scikit-learn at the data homes in ``env`` for this process.
+
+    Keras reads ``KERAS_HOME`` once, at import: if it is already imported, its
+    cached home is switched too. Returns the previous values, for restoring.
+    """
+    import sys
+
+    previous = {name: os.environ.get(name, "") for name in env}
+    os.environ.update(env)
+    if "keras" in sys.modules:
+        from keras.src.backend import config
+
+        previous["_keras_dir"] = config._KERAS_DIR
+        config._KERAS_DIR = env["KERAS_HOME"]
+    return previous
+
+
+@pytest.fixture(scope="session")
+def shared_data_env(tmp_path_factory):
+    """``KERAS_HOME`` and ``SCIKIT_LEARN_DATA`` filled from ``../shared/data``, and set.
+
+    The real loaders (``keras.datasets.fashion_mnist.load_data``,
+    ``sklearn.datasets.fetch_california_housing``) then read the shared sample
+    and never touch the network. Returns the variables, for subprocesses (a
+    ``streamlit run`` server: ``browser.start_server(port, env=shared_data_env)``).
+    """
+    import shared_data
+
+    env = shared_data.lay_out(tmp_path_factory.mktemp("data-homes"))
+    use_data_homes(env)
+    return env

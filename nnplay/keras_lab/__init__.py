@@ -1,0 +1,10 @@
+"""The Keras lab: a model spec as plain data, and what is made from it.
+
+- :mod:`.spec`    the spec (dataclasses, JSON, URL), presets, suggestions, validation
+- :mod:`.build`   spec -> compiled Keras model; summary rows without TensorFlow
+- :mod:`.codegen` spec -> Python code with the Keras Sequential API
+- :mod:`.data`    Fashion-MNIST, California housing and the offline sets, split
+
+Nothing here imports TensorFlow at module level: ``build`` and ``data`` import it
+inside the functions that need it, so importing the package stays fast.
+"""

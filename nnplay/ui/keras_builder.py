@@ -1,0 +1,438 @@
+"""The builder page's editor: a draft spec edited by widgets, kept apart from the good one.
+
+State (all under ``keras_builder_`` keys):
+
+- ``draft``: the spec as the widgets say it, possibly invalid (a plain dict);
+- ``uids``: one number per layer of the draft, so each layer's widgets keep their
+  values when layers are added, removed or moved;
+- ``gen``: widget generation; a new one starts every widget again from the draft
+  (after a preset, a data-set switch, a suggestion, or a change made elsewhere);
+- ``seen``: the session's good spec (``lab_spec``) as this page last left it, to
+  notice when another page or the URL changed it.
+
+The good spec, ``lab_spec`` (:func:`nnplay.ui.keras_lab.get_spec`), only ever
+takes specs that :func:`~nnplay.keras_lab.spec.validate` accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import streamlit as st
+
+from nnplay.keras_lab import data as lab
+from nnplay.keras_lab import spec as specs
+from nnplay.keras_lab.spec import ModelSpec
+from nnplay.ui import keras_lab, t
+
+PREFIX = "keras_builder"
+_DRAFT = f"{PREFIX}_draft"
+_UIDS = f"{PREFIX}_uids"
+_NEXT_UID = f"{PREFIX}_next_uid"
+_GEN = f"{PREFIX}_gen"
+_SEEN = f"{PREFIX}_seen"
+_QUERY_SEEN = f"{PREFIX}_query_seen"
+log = logging.getLogger("nnplay")
+
+
+def _key(name: str, uid: int | None = None) -> str:
+    gen = st.session_state.get(_GEN, 0)
+    return f"{PREFIX}_{gen}_{name}" if uid is None else f"{PREFIX}_{gen}_{name}_{uid}"
+
+
+def compile_prefix() -> str:
+    """Widget-key prefix of this generation's compile settings."""
+    return f"{PREFIX}_{st.session_state.get(_GEN, 0)}"
+
+
+def _new_uids(count: int) -> list[int]:
+    start = st.session_state.get(_NEXT_UID, 0)
+    st.session_state[_NEXT_UID] = start + count
+    return list(range(start, start + count))
+
+
+def _restart(draft: ModelSpec) -> None:
+    """Make ``draft`` the editor's content; every widget starts again from it."""
+    st.session_state[_DRAFT] = draft.to_dict()
+    st.session_state[_UIDS] = _new_uids(len(draft.layers))
+    st.session_state[_GEN] = st.session_state.get(_GEN, 0) + 1
+
+
+def draft() -> ModelSpec:
+    """The editor's draft (may be invalid)."""
+    return ModelSpec.from_dict(st.session_state[_DRAFT])
+
+
+def uids() -> list[int]:
+    return list(st.session_state[_UIDS])
+
+
+# --------------------------------------------------------------------------- start of a run
+
+
+def _query_dict(params: Mapping) -> dict[str, str]:
+    return {k: params[k] for k in specs.QUERY_KEYS if k in params}
+
+
+def start() -> list[specs.Problem]:
+    """Bring the editor up to date at the start of a run; returns URL problems.
+
+    A link that carries a model (``?data=...&layers=...``) replaces the session's
+    model when it is new to this page; a link that cannot be read is reported
+    and the current model is kept.
+    """
+    problems: list[specs.Problem] = []
+    query = _query_dict(st.query_params)
+    if query and query != st.session_state.get(_QUERY_SEEN):
+        st.session_state[_QUERY_SEEN] = query
+        linked, problems = specs.from_query(query)
+        if linked is not None and not specs.errors(problems):
+            keras_lab.set_spec(linked)
+            problems = [p for p in problems if p.severity != "error"]
+    good = keras_lab.get_spec()
+    if _DRAFT not in st.session_state or st.session_state.get(_SEEN) != good.to_json():
+        _restart(good)
+        st.session_state[_SEEN] = good.to_json()
+    return problems
+
+
+def finish(good: ModelSpec) -> None:
+    """Store the good spec and write it into the URL, so the address can be shared."""
+    keras_lab.set_spec(good)
+    st.session_state[_SEEN] = good.to_json()
+    query = specs.to_query(good)
+    current = _query_dict(st.query_params)
+    if current != query:
+        for key in specs.QUERY_KEYS:
+            if key in query and current.get(key) != query[key]:
+                st.query_params[key] = query[key]
+            elif key not in query and key in st.query_params:
+                del st.query_params[key]
+    st.session_state[_QUERY_SEEN] = query
+
+
+# --------------------------------------------------------------------------- reading widgets
+
+
+def read_widgets() -> ModelSpec:
+    """The draft with every widget's current value (also usable inside callbacks)."""
+    state = st.session_state
+    new = draft()
+    for layer, uid in zip(new.layers, uids(), strict=True):
+        if layer.kind == specs.DENSE:
+            units = state.get(_key("units", uid), layer.units)
+            layer.units = int(units) if units is not None else 0
+            layer.activation = state.get(_key("activation", uid), layer.activation)
+            layer.kernel_initializer = state.get(_key("kernel", uid), layer.kernel_initializer)
+            layer.bias_initializer = state.get(_key("bias", uid), layer.bias_initializer)
+        layer.name = str(state.get(_key("name", uid), layer.name)).strip()
+    prefix = compile_prefix()
+    compile_ = new.compile
+    compile_.loss = state.get(f"{prefix}_loss", compile_.loss)
+    compile_.optimizer.name = state.get(f"{prefix}_optimizer", compile_.optimizer.name)
+    rate = state.get(f"{prefix}_learning_rate", compile_.optimizer.learning_rate)
+    compile_.optimizer.learning_rate = float(rate) if rate is not None else 0.0
+    if compile_.optimizer.name in specs.MOMENTUM_OPTIMIZERS:
+        momentum = state.get(f"{prefix}_momentum", compile_.optimizer.momentum)
+        compile_.optimizer.momentum = float(momentum) if momentum is not None else 0.0
+    else:
+        compile_.optimizer.momentum = 0.0
+    compile_.metrics = list(state.get(f"{prefix}_metrics", compile_.metrics))
+    return new
+
+
+def commit_widgets() -> ModelSpec:
+    """Read the widgets into the stored draft and return it."""
+    new = read_widgets()
+    st.session_state[_DRAFT] = new.to_dict()
+    return new
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def use_preset(name: str) -> None:
+    """Callback: replace the draft by a preset (``"book"``, ``"regression"``)."""
+    _restart(specs.PRESETS[name]())
+
+
+def switch_dataset() -> None:
+    """Callback of the data-set selectbox: the model follows the new data set."""
+    name = st.session_state[_key("dataset")]
+    _restart(specs.switch_dataset(read_widgets(), name))
+
+
+def apply_suggestion() -> None:
+    """Callback: output layer, loss and metrics as the notes' tables suggest."""
+    _restart(specs.apply_suggestion(read_widgets()))
+
+
+def _unique_name(spec: ModelSpec) -> str:
+    names = set(specs.layer_names(spec))
+    n = 1
+    while f"hidden{n}" in names:
+        n += 1
+    return f"hidden{n}"
+
+
+def add_dense() -> None:
+    """Callback: a new hidden Dense layer just before the output layer."""
+    current = read_widgets()
+    ids = uids()
+    dense_positions = [i for i, layer in enumerate(current.layers) if layer.kind == specs.DENSE]
+    position = dense_positions[-1] if dense_positions else len(current.layers)
+    current.layers.insert(position, specs.dense(32, "relu", _unique_name(current)))
+    ids.insert(position, _new_uids(1)[0])
+    st.session_state[_DRAFT] = current.to_dict()
+    st.session_state[_UIDS] = ids
+
+
+def add_flatten() -> None:
+    """Callback: a Flatten layer first."""
+    current = read_widgets()
+    current.layers.insert(0, specs.flatten())
+    st.session_state[_DRAFT] = current.to_dict()
+    st.session_state[_UIDS] = [_new_uids(1)[0], *uids()]
+
+
+def remove_layer(index: int) -> None:
+    """Callback: remove the layer at ``index``."""
+    current = read_widgets()
+    ids = uids()
+    del current.layers[index], ids[index]
+    st.session_state[_DRAFT] = current.to_dict()
+    st.session_state[_UIDS] = ids
+
+
+def move_layer(index: int, offset: int) -> None:
+    """Callback: move the layer at ``index`` up (-1) or down (+1)."""
+    current = read_widgets()
+    ids = uids()
+    other = index + offset
+    if not 0 <= other < len(ids):
+        return
+    layers = current.layers
+    layers[index], layers[other] = layers[other], layers[index]
+    ids[index], ids[other] = ids[other], ids[index]
+    st.session_state[_DRAFT] = current.to_dict()
+    st.session_state[_UIDS] = ids
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def dataset_selector() -> str:
+    """The data-set selectbox; changing it switches the model to the new set."""
+    names = list(specs.DATASETS)
+    current = draft().dataset
+    return st.selectbox(
+        t("keras_builder.dataset"),
+        names,
+        index=names.index(current) if current in names else 0,
+        format_func=keras_lab.labels(names, keras_lab.dataset_label),
+        key=_key("dataset"),
+        on_change=switch_dataset,
+    )
+
+
+def layer_editor(present: bool, initializers: bool = False) -> None:
+    """One bordered row of widgets per layer, with move and remove buttons.
+
+    Parameters
+    ----------
+    present : bool
+        Presenter mode: fewer widgets per row.
+    initializers : bool
+        Offer the initializers (in a popover per layer); otherwise they are
+        only named, which keeps a rerun light.
+    """
+    current = draft()
+    count = len(current.layers)
+    activation_label = keras_lab.labels(
+        specs.ACTIVATIONS, lambda name: t(f"keras_builder.activation_{name}")
+    )
+    defaults = specs.layer_names(current)
+    for index, (layer, uid) in enumerate(zip(current.layers, uids(), strict=True)):
+        with st.container(border=True):
+            if present:
+                top = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+                fields = [*st.columns(2), *st.columns(2, vertical_alignment="bottom")]
+                head, buttons = top[0], top[1:]
+            else:
+                cells = st.columns([1.1, 1, 1.3, 1.4, 1.2, 0.35, 0.35, 0.35])
+                head, fields, buttons = cells[0], cells[1:5], cells[5:]
+            kind = t(f"keras_builder.kind_{layer.kind}")
+            head.markdown(t("keras_builder.layer_heading", number=index + 1, kind=kind))
+            if layer.kind == specs.DENSE:
+                fields[0].number_input(
+                    t("keras_builder.units"),
+                    min_value=0,
+                    max_value=100_000,
+                    value=int(layer.units),
+                    step=1,
+                    key=_key("units", uid),
+                )
+                fields[1].selectbox(
+                    t("keras_builder.activation"),
+                    specs.ACTIVATIONS,
+                    index=specs.ACTIVATIONS.index(layer.activation)
+                    if layer.activation in specs.ACTIVATIONS
+                    else len(specs.ACTIVATIONS) - 1,
+                    format_func=activation_label,
+                    key=_key("activation", uid),
+                )
+            fields[2 if layer.kind == specs.DENSE else 0].text_input(
+                t("keras_builder.name"),
+                value=layer.name,
+                placeholder=defaults[index],
+                max_chars=40,
+                key=_key("name", uid),
+                help=t("keras_builder.name_help"),
+            )
+            if layer.kind == specs.DENSE and not initializers:
+                fields[3].caption(
+                    t(
+                        "keras_builder.initializers_now",
+                        kernel=layer.kernel_initializer,
+                        bias=layer.bias_initializer,
+                    )
+                )
+            elif layer.kind == specs.DENSE:
+                with fields[3].popover(t("keras_builder.initializers"), width="stretch"):
+                    for attribute, name in (
+                        ("kernel_initializer", "kernel"),
+                        ("bias_initializer", "bias"),
+                    ):
+                        value = getattr(layer, attribute)
+                        st.selectbox(
+                            t(f"keras_builder.{attribute}"),
+                            specs.INITIALIZERS,
+                            index=specs.INITIALIZERS.index(value)
+                            if value in specs.INITIALIZERS
+                            else 0,
+                            key=_key(name, uid),
+                        )
+            buttons[0].button(
+                "",
+                icon=":material/arrow_upward:",
+                key=_key("up", uid),
+                help=t("keras_builder.move_up"),
+                on_click=move_layer,
+                args=(index, -1),
+                disabled=index == 0,
+            )
+            buttons[1].button(
+                "",
+                icon=":material/arrow_downward:",
+                key=_key("down", uid),
+                help=t("keras_builder.move_down"),
+                on_click=move_layer,
+                args=(index, 1),
+                disabled=index == count - 1,
+            )
+            buttons[2].button(
+                "",
+                icon=":material/delete:",
+                key=_key("remove", uid),
+                help=t("keras_builder.remove"),
+                on_click=remove_layer,
+                args=(index,),
+            )
+    left, right, _ = st.columns([1, 1, 0.01 if present else 2])
+    left.button(
+        t("keras_builder.add_dense"),
+        icon=":material/add:",
+        key=f"{PREFIX}_add_dense",
+        on_click=add_dense,
+        disabled=len(current.dense_layers) >= specs.MAX_DENSE_LAYERS,
+        width="stretch",
+    )
+    if len(current.input_shape) > 1 and not any(x.kind == specs.FLATTEN for x in current.layers):
+        right.button(
+            t("keras_builder.add_flatten"),
+            icon=":material/add:",
+            key=f"{PREFIX}_add_flatten",
+            on_click=add_flatten,
+            width="stretch",
+        )
+
+
+# --------------------------------------------------------------------------- Keras's check
+
+
+def _architecture(spec: ModelSpec) -> str:
+    """Only what the parameter counts depend on: input shape, layer kinds and units."""
+    layers = [
+        [layer.kind, layer.units if layer.kind == specs.DENSE else 0] for layer in spec.layers
+    ]
+    return json.dumps([list(spec.input_shape), layers])
+
+
+def _keras_counts_now(architecture: str) -> tuple[tuple[tuple, int], ...]:
+    from nnplay.keras_lab.build import build_model
+
+    shape, layers = json.loads(architecture)
+    spec = ModelSpec(
+        input_shape=shape,
+        layers=[
+            specs.flatten() if kind == specs.FLATTEN else specs.dense(units)
+            for kind, units in layers
+        ],
+    )
+    model = build_model(spec, compile=False)
+    return tuple((tuple(layer.output.shape), int(layer.count_params())) for layer in model.layers)
+
+
+@st.cache_resource(show_spinner=False)
+def _checker() -> ThreadPoolExecutor:
+    # One Keras build at a time for the whole server, off the script thread: a
+    # widget change never waits for Keras, and visitors cannot pile builds up.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnplay-keras-check")
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _keras_check(architecture: str) -> Future:
+    return _checker().submit(_keras_counts_now, architecture)
+
+
+CHECK_FAILED = "failed"
+
+
+def keras_counts(spec: ModelSpec, wait: float = 0.0) -> tuple[tuple[tuple, int], ...] | str | None:
+    """``(output shape, parameters)`` of each layer as Keras builds it, when known.
+
+    Keras builds the model in a background thread, once per architecture for
+    the whole server (activations, names and initializers do not change the
+    counts). Returns ``None`` while it is still building (after waiting up to
+    ``wait`` seconds), and :data:`CHECK_FAILED` if the build failed.
+    """
+    future = _keras_check(_architecture(spec))
+    try:
+        return future.result(timeout=wait)
+    except TimeoutError:
+        return None
+    except Exception:
+        log.exception("Keras could not build the model for the count check")
+        return CHECK_FAILED
+
+
+def use_dataset(name: str) -> None:
+    """Callback: switch the model to another data set (the offline offer's buttons)."""
+    _restart(specs.switch_dataset(read_widgets(), name))
+
+
+DOWNLOAD_FAILED = f"{PREFIX}_download_failed"
+
+
+def download_dataset(name: str) -> None:
+    """Callback: try once to download ``name``; remember a failure for the page to say."""
+    try:
+        keras_lab.download(name)
+    except lab.DatasetUnavailable as error:
+        log.warning("download of %s failed: %s", name, error.reason)
+        st.session_state[DOWNLOAD_FAILED] = name
+    else:
+        st.session_state.pop(DOWNLOAD_FAILED, None)

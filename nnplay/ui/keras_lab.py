@@ -1,0 +1,280 @@
+"""Streamlit helpers shared by the Keras-lab pages (builder and training).
+
+- The session's model spec: :func:`get_spec` / :func:`set_spec` (stored as a
+  plain dict under ``st.session_state["lab_spec"]``).
+- :func:`load_tensorflow`: imports Keras (and TensorFlow) behind a spinner, once.
+- Data: :func:`lab_data` (shared, read-only arrays; never downloads),
+  :func:`download` (one explicit attempt), :func:`dataset_label`, small cached
+  previews (:func:`sample_mosaic`, :func:`table_head`).
+- Widgets: :func:`compile_settings` (loss, optimizer, learning rate, momentum,
+  metrics) for any page, keyed by the page's prefix.
+- :func:`show_problems`: validation problems, translated.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from nnplay.keras_lab import data as lab
+from nnplay.keras_lab.spec import (
+    DATASETS,
+    LOSSES_BY_TASK,
+    METRICS_BY_TASK,
+    MOMENTUM_OPTIMIZERS,
+    OPTIMIZERS,
+    TASKS,
+    CompileSpec,
+    ModelSpec,
+    OptimizerSpec,
+    Problem,
+    book_model,
+)
+from nnplay.ui import t
+
+SPEC_KEY = "lab_spec"
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+def get_spec() -> ModelSpec:
+    """This session's model spec (a fresh copy; the book model at first)."""
+    stored = st.session_state.get(SPEC_KEY)
+    if not isinstance(stored, dict):
+        return book_model()
+    try:
+        return ModelSpec.from_dict(stored)
+    except (TypeError, ValueError, KeyError):
+        return book_model()
+
+
+def set_spec(spec: ModelSpec) -> None:
+    """Store ``spec`` as this session's model (as plain data)."""
+    st.session_state[SPEC_KEY] = spec.to_dict()
+
+
+def show_problems(problems: list[Problem]) -> None:
+    """Each problem as an error or a warning box, in the session's language."""
+    for problem in problems:
+        text = t(problem.key, **problem.values)
+        if problem.severity == "error":
+            st.error(text, icon=":material/error:")
+        else:
+            st.warning(text, icon=":material/warning:")
+
+
+# --------------------------------------------------------------------------- TensorFlow
+
+
+def load_tensorflow():
+    """Import Keras (and TensorFlow) once per process, with a spinner the first time.
+
+    Returns
+    -------
+    module
+        ``keras``.
+    """
+    if "keras" not in sys.modules:
+        with st.spinner(t("keras_lab.loading_tensorflow"), show_time=True):
+            import keras  # noqa: F401
+    return sys.modules["keras"]
+
+
+# --------------------------------------------------------------------------- data
+
+
+def dataset_label(name: str) -> str:
+    """The data set's name, with its task, in the session's language."""
+    info = DATASETS[name]
+    return t(
+        "keras_lab.dataset_label", name=t(f"keras_lab.dataset_{name}"), task=task_label(info.task)
+    )
+
+
+def task_label(task: str) -> str:
+    """``"multi-class classification"``... in the session's language."""
+    return t(f"keras_lab.task_{task}")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _load_shared(name: str) -> lab.LabData:
+    # One copy per process, shared by every session: the arrays are read-only.
+    return lab.load(name)
+
+
+def is_cached(name: str) -> bool:
+    """Whether ``name`` loads without the network (offline set or already downloaded)."""
+    return lab.is_cached(name)
+
+
+def lab_data(name: str) -> lab.LabData | None:
+    """The data set, or ``None`` when it must be downloaded first (no attempt is made).
+
+    The arrays are shared by all sessions and read-only: copy before changing.
+    """
+    if not lab.is_cached(name):
+        return None
+    return _load_shared(name)
+
+
+def download(name: str) -> lab.LabData:
+    """Try once to download (and load) ``name``, with a spinner.
+
+    Raises
+    ------
+    nnplay.keras_lab.data.DatasetUnavailable
+        No network, or the download failed.
+    """
+    with st.spinner(t("keras_lab.downloading", size=lab.DOWNLOAD_MB.get(name, 1)), show_time=True):
+        return _load_shared(name)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sample_mosaic(name: str, per_class: int = 10) -> tuple[np.ndarray, list[str]]:
+    """The first ``per_class`` training images of each class, tiled into one image.
+
+    Returns
+    -------
+    mosaic : ndarray of shape (n_classes * 28, per_class * 28)
+        Pixel values in [0, 1]; one row of images per class.
+    class_names : list of str
+    """
+    data = _load_shared(name)
+    height, width = data.input_shape
+    rows = []
+    for indices in lab.samples_per_class(data, per_class).values():
+        images = [data.X_train[i] for i in indices]
+        images += [np.zeros((height, width), np.float32)] * (per_class - len(images))
+        rows.append(np.hstack(images))
+    return np.vstack(rows), list(data.class_names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def table_head(name: str, rows: int = 8) -> pd.DataFrame:
+    """The first rows of a table data set, as the loader returns them (before scaling)."""
+    if name == "california_housing":
+        from sklearn.datasets import fetch_california_housing
+
+        return fetch_california_housing(as_frame=True).frame.head(rows)
+    from nnplay import datasets
+
+    dataset = datasets.SMALL_DATASETS[name]()
+    frame = pd.DataFrame(dataset.X[:rows], columns=dataset.feature_names)
+    labels = dataset.y[:rows]
+    if name == "iris":  # sorted by class: take a few of each
+        picks = np.concatenate([np.flatnonzero(dataset.y == c)[:3] for c in range(3)])
+        frame = pd.DataFrame(dataset.X[picks], columns=dataset.feature_names)
+        labels = dataset.y[picks]
+    frame["class"] = [dataset.target_names[int(c)] for c in labels]
+    return frame
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def labels(options, label: Callable[[str], str]) -> Callable[[str], str]:
+    """A ``format_func`` with every label translated now, in this script run.
+
+    Streamlit may call ``format_func`` outside the script run (AppTest does),
+    where the session's language cannot be read: translate up front instead.
+    """
+    table = {option: label(option) for option in options}
+    return lambda option: table.get(option, str(option))
+
+
+def _ordered(preferred: tuple[str, ...], everything: list[str]) -> list[str]:
+    return [*preferred, *(x for x in everything if x not in preferred)]
+
+
+def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> CompileSpec:
+    """Widgets for ``model.compile``: loss, optimizer, learning rate, momentum, metrics.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        Gives the starting values and the task (its losses and metrics come first).
+    prefix : str
+        Widget-key prefix, such as ``"keras_builder_3"``: a new prefix starts the
+        widgets again from ``spec``.
+    columns : int
+        Widgets per row.
+
+    Returns
+    -------
+    CompileSpec
+        What the widgets say. Every loss and metric can be chosen: a choice that
+        does not fit the task is reported by ``validate``.
+    """
+    task = spec.task
+    all_losses = [loss for task_ in TASKS for loss in LOSSES_BY_TASK[task_]]
+    losses = _ordered(LOSSES_BY_TASK[task], all_losses)
+    all_metrics = list(dict.fromkeys(m for task_ in TASKS for m in METRICS_BY_TASK[task_]))
+    metrics = _ordered(METRICS_BY_TASK[task], all_metrics)
+    current = spec.compile
+    cells = st.columns(columns)
+    loss = cells[0].selectbox(
+        t("keras_lab.loss"),
+        losses,
+        index=losses.index(current.loss) if current.loss in losses else 0,
+        format_func=labels(
+            losses,
+            lambda name: t(
+                "keras_lab.loss_option",
+                name=name,
+                fits="" if name in LOSSES_BY_TASK[task] else t("keras_lab.other_task"),
+            ),
+        ),
+        key=f"{prefix}_loss",
+        help=t("keras_lab.loss_help"),
+    )
+    optimizer = cells[1 % columns].selectbox(
+        t("keras_lab.optimizer"),
+        OPTIMIZERS,
+        index=OPTIMIZERS.index(current.optimizer.name)
+        if current.optimizer.name in OPTIMIZERS
+        else 0,
+        format_func=labels(OPTIMIZERS, lambda name: t(f"keras_lab.optimizer_{name}")),
+        key=f"{prefix}_optimizer",
+    )
+    learning_rate = cells[2 % columns].number_input(
+        t("keras_lab.learning_rate"),
+        min_value=0.0,
+        max_value=100.0,
+        value=float(current.optimizer.learning_rate),
+        step=0.001,
+        format="%g",
+        key=f"{prefix}_learning_rate",
+        help=t("keras_lab.learning_rate_help"),
+    )
+    cells = st.columns(columns)
+    momentum = cells[0].number_input(
+        t("keras_lab.momentum"),
+        min_value=0.0,
+        max_value=0.999,
+        value=float(min(max(current.optimizer.momentum, 0.0), 0.999)),
+        step=0.05,
+        format="%g",
+        key=f"{prefix}_momentum",
+        disabled=optimizer not in MOMENTUM_OPTIMIZERS,
+        help=t("keras_lab.momentum_help"),
+    )
+    chosen = cells[1 % columns].multiselect(
+        t("keras_lab.metrics"),
+        metrics,
+        default=[m for m in current.metrics if m in metrics],
+        key=f"{prefix}_metrics",
+    )
+    return CompileSpec(
+        loss=loss,
+        optimizer=OptimizerSpec(
+            optimizer,
+            float(learning_rate),
+            float(momentum) if optimizer in MOMENTUM_OPTIMIZERS else 0.0,
+        ),
+        metrics=list(chosen),
+    )

@@ -1,0 +1,263 @@
+"""The Keras-lab model spec: validation, JSON, URL, suggestions; summary without TensorFlow."""
+
+import json
+
+import numpy as np
+import pytest
+
+from nnplay import i18n
+from nnplay.keras_lab import build
+from nnplay.keras_lab import spec as specs
+from nnplay.keras_lab.spec import ModelSpec, dense, flatten
+
+
+def problem_keys(spec):
+    return [p.key.removeprefix("keras_lab.problem_") for p in specs.validate(spec)]
+
+
+@pytest.mark.parametrize("dataset", list(specs.DATASETS))
+def test_default_specs_and_presets_are_valid(dataset):
+    assert specs.validate(specs.default_spec(dataset)) == []
+
+
+def test_book_model_is_the_notes_model():
+    spec = specs.book_model()
+    assert [(x.kind, x.units, x.activation) for x in spec.layers] == [
+        ("flatten", 0, "linear"),
+        ("dense", 300, "relu"),
+        ("dense", 100, "relu"),
+        ("dense", 10, "softmax"),
+    ]
+    assert spec.compile.loss == "sparse_categorical_crossentropy"
+    assert (spec.compile.optimizer.name, spec.compile.optimizer.learning_rate) == ("sgd", 0.01)
+    assert spec.fit.batch_size == 32
+    reg = specs.regression_model()
+    assert [(x.units, x.activation) for x in reg.layers] == [(30, "relu"), (1, "linear")]
+    assert (reg.compile.loss, reg.compile.optimizer.name) == ("mean_squared_error", "sgd")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda s: setattr(s.layers[1], "units", 0), ["units"]),
+        (lambda s: setattr(s.layers[1], "units", specs.MAX_UNITS + 1), ["units"]),
+        (lambda s: setattr(s.layers[1], "units", 2.5), ["units"]),
+        (lambda s: setattr(s.layers[1], "activation", "relu6x"), ["activation"]),
+        (lambda s: setattr(s.layers[1], "kernel_initializer", "magic"), ["initializer"]),
+        (lambda s: setattr(s.layers[2], "name", "hidden1"), ["duplicate_name"]),
+        (lambda s: setattr(s.layers[2], "name", "2nd layer"), ["name"]),
+        (lambda s: setattr(s.layers[2], "name", 'x"); import os'), ["name"]),
+        (lambda s: s.layers.pop(0), ["flatten_first"]),
+        (lambda s: setattr(s, "layers", [flatten()]), ["no_dense"]),
+        (lambda s: setattr(s.layers[3], "units", 9), ["output_units_multiclass"]),
+        (lambda s: setattr(s.layers[3], "activation", "relu"), ["output_activation"]),
+        (lambda s: setattr(s.compile, "loss", "mean_squared_error"), ["loss_multiclass"]),
+        (lambda s: setattr(s.compile, "loss", "binary_crossentropy"), ["loss_multiclass"]),
+        (lambda s: setattr(s.compile.optimizer, "name", "adagrad"), ["optimizer"]),
+        (lambda s: setattr(s.compile.optimizer, "learning_rate", 0.0), ["learning_rate"]),
+        (lambda s: setattr(s.compile.optimizer, "learning_rate", float("nan")), ["learning_rate"]),
+        (lambda s: setattr(s.compile.optimizer, "momentum", 1.0), ["momentum"]),
+        (lambda s: setattr(s.compile, "metrics", ["mean_absolute_error"]), ["metric"]),
+        (lambda s: setattr(s.fit, "epochs", 0), ["epochs"]),
+        (lambda s: setattr(s.fit, "batch_size", 0), ["batch_size"]),
+        (
+            lambda s: (
+                setattr(s.fit, "validation", "fraction") or setattr(s.fit, "validation_split", 0.9)
+            ),
+            ["validation_split"],
+        ),
+        (lambda s: setattr(s.fit, "class_weight", {"10": 1.0}), ["class_weight_class"]),
+        (lambda s: setattr(s.fit, "class_weight", {"1": -1.0}), ["class_weight_value"]),
+        (lambda s: setattr(s.fit, "class_weight", "heavy"), ["class_weight"]),
+        (lambda s: setattr(s, "input_shape", [784]), ["input_shape"]),
+        (lambda s: setattr(s, "dataset", "mnist"), ["dataset"]),
+    ],
+)
+def test_invalid_book_models_are_rejected_with_the_reason(change, expected):
+    spec = specs.book_model()
+    change(spec)
+    assert problem_keys(spec) == expected
+
+
+def test_loss_and_output_must_fit_each_task():
+    binary = specs.default_spec("moons")
+    binary.compile.loss = "sparse_categorical_crossentropy"
+    assert problem_keys(binary) == ["loss_binary"]
+    binary = specs.default_spec("moons")
+    binary.layers[-1].units = 2
+    binary.layers[-1].activation = "softmax"
+    assert problem_keys(binary) == ["output_units_binary", "output_activation"]
+    regression = specs.regression_model()
+    regression.compile.loss = "binary_crossentropy"
+    assert problem_keys(regression) == ["loss_regression"]
+    regression = specs.regression_model()
+    regression.layers[-1].activation = "sigmoid"
+    problems = specs.validate(regression)
+    assert [p.severity for p in problems] == ["warning"]
+    assert specs.errors(problems) == []
+    regression.fit.class_weight = "balanced"
+    assert problem_keys(regression)[-1] == "class_weight_regression"
+
+
+def test_every_problem_has_a_message_in_every_language(monkeypatch):
+    monkeypatch.setenv("NNPLAY_STRICT_I18N", "1")
+    names = [key.removeprefix("keras_lab.problem_") for key in i18n.catalog("en")]
+    names = [n for n in names if not n.startswith("keras_lab.")]
+    spec = specs.book_model()
+    bad = [
+        specs.LayerSpec("conv", 3),
+        dense(0, "nope", "1x", kernel_initializer="??"),
+        dense(5, "relu", "1x"),
+    ]
+    spec.layers = bad
+    spec.compile = specs.CompileSpec("huber", specs.OptimizerSpec("adagrad", -1, 2), ["x"])
+    spec.fit = specs.FitSpec(0, 0, "sometimes", 0, "heavy")
+    problems = specs.validate(spec)
+    problems += specs.from_query({"data": "fashion_mnist", "lr": "fast"})[1]
+    assert len({p.key for p in problems}) >= 14
+    for problem in problems:
+        for lang in i18n.LANGUAGES:
+            text = i18n.translate(problem.key, lang, **problem.values)
+            assert "{" not in text, (problem.key, lang)
+    assert names  # the catalog has problem messages at all
+
+
+def test_spec_round_trips_through_json():
+    spec = specs.book_model()
+    spec.fit.class_weight = {"0": 2.0, "3": 0.5}
+    spec.layers[1].kernel_initializer = "he_normal"
+    text = json.dumps(spec.to_dict())
+    assert ModelSpec.from_dict(json.loads(text)) == spec
+    assert ModelSpec.from_json(spec.to_json()) == spec
+    copy = spec.copy()
+    copy.layers[1].units = 7
+    assert spec.layers[1].units == 300  # a deep copy
+
+
+@pytest.mark.parametrize("dataset", list(specs.DATASETS))
+def test_spec_round_trips_through_the_url(dataset):
+    spec = specs.default_spec(dataset)
+    spec.layers[-2].kernel_initializer = "he_normal"
+    spec.layers[-2].bias_initializer = "ones"
+    spec.layers[0].name = ""
+    spec.compile.optimizer = specs.OptimizerSpec("rmsprop", 0.003, 0.9)
+    spec.fit = specs.FitSpec(7, 64, "fraction", 0.2, "balanced" if dataset != "xor" else None)
+    if spec.task == specs.REGRESSION:
+        spec.fit.class_weight = None
+    query = specs.to_query(spec)
+    assert all(isinstance(v, str) for v in query.values())
+    again, problems = specs.from_query(query)
+    assert again == spec
+    assert problems == []
+
+
+def test_url_is_short_and_readable():
+    query = specs.to_query(specs.book_model())
+    layers = "flatten~dense.300.relu.hidden1~dense.100.relu.hidden2~dense.10.softmax.output"
+    assert query["layers"] == layers
+    weighted = specs.default_spec("iris")
+    weighted.fit.class_weight = {"0": 1.0, "2": 2.5}
+    assert specs.to_query(weighted)["cw"] == "0:1~2:2.5"
+    assert specs.from_query(specs.to_query(weighted))[0].fit.class_weight == {"0": 1.0, "2": 2.5}
+
+
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({"data": "mnist"}, "dataset"),
+        ({"data": "fashion_mnist", "layers": "dense.many.relu"}, "query"),
+        ({"data": "fashion_mnist", "layers": "conv.3"}, "query"),
+        ({"data": "fashion_mnist", "epochs": "ten"}, "query"),
+        ({"data": "fashion_mnist", "lr": "inf"}, "query"),
+        ({"data": "fashion_mnist", "cw": "0=1"}, "query"),
+    ],
+)
+def test_unreadable_links_give_no_spec_and_say_why(params, key):
+    spec, problems = specs.from_query(params)
+    assert spec is None
+    assert [p.key for p in problems] == [f"keras_lab.problem_{key}"]
+
+
+def test_readable_link_with_a_bad_value_is_validated():
+    spec, problems = specs.from_query({"data": "iris", "layers": "dense.0.relu~dense.3.softmax"})
+    assert spec is not None
+    assert [p.key for p in problems] == ["keras_lab.problem_units"]
+    assert specs.from_query({"lang": "ko"}) == (None, [])
+
+
+@pytest.mark.parametrize(
+    ("task", "n", "expected"),
+    [
+        ("multiclass", 10, (10, "softmax", "sparse_categorical_crossentropy")),
+        ("binary", 1, (1, "sigmoid", "binary_crossentropy")),
+        ("regression", 1, (1, "linear", "mean_squared_error")),
+    ],
+)
+def test_output_suggestions_follow_the_notes_tables(task, n, expected):
+    hint = specs.suggest_output(task, n)
+    assert (hint.units, hint.activation, hint.loss) == expected
+    one_hot = specs.suggest_output("multiclass", 3, one_hot=True)
+    assert one_hot.loss == "categorical_crossentropy"
+
+
+def test_switching_data_set_keeps_hidden_layers_and_fixes_input_and_output():
+    spec = specs.switch_dataset(specs.book_model(), "california_housing")
+    assert spec.input_shape == [8]
+    assert [x.kind for x in spec.layers] == ["dense"] * 3  # Flatten dropped
+    assert [x.units for x in spec.layers] == [300, 100, 1]
+    assert (spec.layers[-1].activation, spec.compile.loss) == ("linear", "mean_squared_error")
+    assert specs.validate(spec) == []
+    back = specs.switch_dataset(spec, "fashion_mnist")
+    assert back.layers[0].kind == "flatten"
+    assert specs.validate(back) == []
+    for name in specs.DATASETS:
+        assert specs.errors(specs.validate(specs.switch_dataset(back, name))) == []
+
+
+def test_apply_suggestion_repairs_the_output_and_loss():
+    spec = specs.default_spec("iris")
+    spec.layers[-1].units, spec.layers[-1].activation = 7, "tanh"
+    spec.compile.loss = "huber"
+    fixed = specs.apply_suggestion(spec)
+    assert (fixed.layers[-1].units, fixed.layers[-1].activation) == (3, "softmax")
+    assert fixed.compile.loss == "sparse_categorical_crossentropy"
+    assert specs.validate(fixed) == []
+
+
+def test_balanced_class_weight_matches_scikit_learn():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    y = np.array([0] * 50 + [1] * 30 + [2] * 20)
+    spec = specs.default_spec("iris")
+    spec.fit.class_weight = "balanced"
+    expected = compute_class_weight("balanced", classes=np.arange(3), y=y)
+    weights = specs.class_weight_for(spec, y)
+    assert list(weights) == [0, 1, 2]
+    np.testing.assert_allclose(list(weights.values()), expected)
+    spec.fit.class_weight = {"1": 3.0}
+    assert specs.class_weight_for(spec, y) == {1: 3.0}
+    spec.fit.class_weight = None
+    assert specs.class_weight_for(spec, y) is None
+
+
+def test_default_layer_names_follow_keras():
+    spec = ModelSpec(layers=[flatten(), dense(3), dense(4, name="dense_1"), dense(10)])
+    assert specs.layer_names(spec) == ["flatten", "dense", "dense_1", "dense_2"]
+
+
+def test_summary_arithmetic_of_the_book_model():
+    rows = build.summary_rows(specs.book_model())
+    assert [r.arithmetic for r in rows] == [
+        "0",
+        "784 × 300 + 300 = 235,500",
+        "300 × 100 + 100 = 30,100",
+        "100 × 10 + 10 = 1,010",
+    ]
+    assert [r.shape_text for r in rows] == [
+        "(None, 784)",
+        "(None, 300)",
+        "(None, 100)",
+        "(None, 10)",
+    ]
+    assert build.count_params(specs.book_model()) == 266_610
+    assert build.count_params(specs.regression_model()) == 8 * 30 + 30 + 30 + 1
