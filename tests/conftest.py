@@ -34,6 +34,35 @@ def open_page(
     return at
 
 
+def modules_after_opening(pages: list[str | None]) -> set[str]:
+    """Top-level modules imported by a fresh process that opens ``pages`` in turn.
+
+    Runs in a subprocess so that other tests' imports (TensorFlow) don't count.
+    ``None`` is the home page. Fails if a page raised.
+    """
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "tests")!r}]
+        from conftest import open_page
+        for path in {pages!r}:
+            at = open_page(path)
+            assert not at.exception, [e.value for e in at.exception]
+            assert at.title, path
+        print(",".join(sorted({{name.split(".")[0] for name in sys.modules}})))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return set(result.stdout.strip().splitlines()[-1].split(","))
+
+
 @pytest.fixture
 def page():
     """The :func:`open_page` factory."""

@@ -1,12 +1,9 @@
 """AppTest: the perceptron page in both languages, its messages, its stepper, no TensorFlow."""
 
 import json
-import subprocess
-import sys
-import textwrap
 
 import pytest
-from conftest import ROOT, assert_clean
+from conftest import assert_clean, modules_after_opening
 
 from nnplay import datasets, i18n
 from nnplay import perceptron_lab as lab
@@ -145,28 +142,6 @@ def test_all_three_species_draw_three_boundaries(page):
 
 
 def test_page_never_imports_tensorflow():
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
-        sys.path.insert(0, {str(ROOT / "tests")!r})
-        from streamlit.runtime import pages_manager
-        init = pages_manager.PagesManager.__init__
-        def patched(self, *a, **k):
-            init(self, *a, **k)
-            pages_manager.PagesManager.uses_pages_directory = False
-        pages_manager.PagesManager.__init__ = patched
-        from conftest import open_page
-        at = open_page({PAGE!r})
-        assert not at.exception, at.exception
-        assert at.title[0].value == "The perceptron"
-        print(",".join(sorted({{m.split(".")[0] for m in sys.modules}})))
-        """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = result.stdout.strip().splitlines()[-1].split(",")
+    loaded = modules_after_opening([PAGE])
     assert "sklearn" in loaded  # the page did run: it loaded Iris
     assert "tensorflow" not in loaded and "keras" not in loaded

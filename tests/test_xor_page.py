@@ -5,8 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import assert_clean
-from test_pages_core import _modules_after_running
+from conftest import assert_clean, modules_after_opening
 
 from nnplay import i18n, xor_lab
 from nnplay.charts.xor import grid
@@ -177,6 +176,6 @@ def test_activation_panel_shows_every_function_and_its_remark(page):
 
 
 def test_xor_page_never_imports_tensorflow():
-    loaded = _modules_after_running([PAGE]).split(",")
+    loaded = modules_after_opening([PAGE])
     assert "tensorflow" not in loaded
     assert "keras" not in loaded
