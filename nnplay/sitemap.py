@@ -49,6 +49,15 @@ HOME = PageInfo("home", "pages/home.py", ":material/home:")
 
 LESSONS: list[PageInfo] = [
     PageInfo("logic", "pages/logic.py", ":material/lightbulb:"),
+    PageInfo("perceptron", "pages/perceptron.py", ":material/scatter_plot:"),
+    PageInfo("xor", "pages/xor.py", ":material/hub:"),
+    PageInfo("keras_builder", "pages/keras_builder.py", ":material/stacks:", uses_tensorflow=True),
+    PageInfo(
+        "keras_training",
+        "pages/keras_training.py",
+        ":material/model_training:",
+        uses_tensorflow=True,
+    ),
 ]
 
 PAGES: list[PageInfo] = [HOME, *LESSONS]

@@ -34,6 +34,28 @@ def open_page(
     return at
 
 
+@pytest.fixture(autouse=True)
+def _app_test_runs_like_a_live_server(monkeypatch):
+    """Run AppTest pages through ``app.py`` directly, as a live server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so
+    each run of a page in ``pages/`` would start in Streamlit's old multipage
+    mode and rerun once through ``app.py`` (``ui._ensure_entry_point``), and
+    that aborted first run swallows a button click. A live server leaves that
+    mode for good at the first ``st.navigation`` call; this does the same.
+    The first-visit case itself is covered by the browser test.
+    """
+    from streamlit.runtime import pages_manager
+
+    original_init = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+
+
 def modules_after_opening(pages: list[str | None]) -> set[str]:
     """Top-level modules imported by a fresh process that opens ``pages`` in turn.
 

@@ -61,3 +61,27 @@ def test_logic_toggles_light_up_the_neurons_and_switch_language(tab, app_url):
     assert "lang=ko" in tab.url
     assert_no_error_box(tab)
     screenshot(tab, "logic-ko-a1-b1")
+
+
+def test_first_visit_of_a_fresh_server_to_a_lesson_gets_the_whole_app(chromium, shared_data_env):
+    """A shared Korean link opened right after the server starts: sidebar, language and all.
+
+    Streamlit starts in its old ``pages/`` mode until ``app.py`` has run once;
+    ``ui.page_header`` notices and reruns through the entry point.
+    """
+    import browser
+
+    process = browser.start_server(browser.free_port(), env=shared_data_env)
+    port = process.args[process.args.index("--server.port") + 1]
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    try:
+        goto(tab, f"http://127.0.0.1:{port}", "logic", lang="ko")
+        tab.get_by_role("heading", name=i18n.translate("logic.title", "ko")).first.wait_for()
+        sidebar = tab.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text(i18n.translate("common.presenter", "ko")).wait_for()
+        assert sidebar.get_by_text(i18n.translate("home.nav", "ko")).count() == 1
+        assert_no_error_box(tab)
+    finally:
+        context.close()
+        browser.stop_server(process)

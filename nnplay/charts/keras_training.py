@@ -1,0 +1,451 @@
+"""Figures for training a Keras model: learning curves, predictions, errors, weights.
+
+Every builder takes plain arrays and the texts to show (the page translates
+them) and returns a ``go.Figure``; layouts are built once with
+:func:`~nnplay.charts.theme.base_layout`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnplay.charts.theme import ACTIVE, MUTED, NEGATIVE, NODE_EDGE, POSITIVE, Theme, base_layout
+
+TRAIN = POSITIVE
+VALIDATION = ACTIVE
+RIGHT = "#16a34a"
+WRONG = NEGATIVE
+MAX_POINTS = 2_000  # scatter points sent to the browser
+MAX_HEATMAP_SIDE = 100  # rows and columns of a weight heatmap
+
+
+def _legend(theme: Theme) -> dict:
+    return dict(
+        showlegend=True,
+        legend=dict(
+            orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=theme.font_size)
+        ),
+    )
+
+
+def curve_figure(
+    history: dict[str, list[float]],
+    name: str,
+    theme: Theme,
+    *,
+    title: str,
+    train_label: str,
+    validation_label: str,
+    epoch_label: str,
+    live: tuple[float, float] | None = None,
+    live_label: str = "",
+    shift_train: bool = False,
+) -> go.Figure:
+    """One learning curve (``loss`` or a metric), training and validation, per epoch.
+
+    Parameters
+    ----------
+    history : dict
+        ``{"loss": [...], "val_loss": [...], ...}``, one value per finished epoch.
+    name : str
+        The quantity: ``"loss"``, ``"accuracy"``...
+    theme : Theme
+    title, train_label, validation_label, epoch_label : str
+        Texts (translated by the page).
+    live : (float, float), optional
+        ``(epoch, value)`` of the epoch in progress (running mean so far), drawn
+        as a dotted line from the last finished epoch.
+    live_label : str
+        Legend text of the live segment.
+    shift_train : bool
+        Draw training values half an epoch to the left: they are averages over
+        the epoch, while validation is measured at its end (as the notes say).
+
+    Returns
+    -------
+    go.Figure
+    """
+    train = history.get(name, [])
+    val = history.get(f"val_{name}", [])
+    epochs = np.arange(1, len(train) + 1, dtype=float)
+    train_x = epochs - 0.5 if shift_train else epochs
+    width = theme.line_width
+    traces = [
+        go.Scatter(
+            x=train_x,
+            y=train,
+            mode="lines+markers",
+            name=train_label,
+            line=dict(color=TRAIN, width=width),
+            marker=dict(size=theme.marker_size * 0.7),
+        )
+    ]
+    if val:
+        traces.append(
+            go.Scatter(
+                x=np.arange(1, len(val) + 1),
+                y=val,
+                mode="lines+markers",
+                name=validation_label,
+                line=dict(color=VALIDATION, width=width, dash="dash"),
+                marker=dict(size=theme.marker_size * 0.7, symbol="diamond"),
+            )
+        )
+    if live is not None and math.isfinite(live[1]):
+        start = [train_x[-1], train[-1]] if train else [live[0], live[1]]
+        live_x = live[0] - 0.5 if shift_train else live[0]
+        traces.append(
+            go.Scatter(
+                x=[start[0], live_x],
+                y=[start[1], live[1]],
+                mode="lines+markers",
+                name=live_label,
+                line=dict(color=TRAIN, width=width, dash="dot"),
+                marker=dict(size=[0, theme.marker_size * 0.7], color=TRAIN, opacity=0.6),
+            )
+        )
+    last = max(len(train), len(val), math.ceil(live[0]) if live else 0, 1)
+    layout = base_layout(
+        theme,
+        title=dict(text=title, x=0, y=0.98, yanchor="top"),
+        xaxis=dict(title=dict(text=epoch_label), range=[0, last + 0.5], dtick=_tick(last)),
+        yaxis=dict(rangemode="tozero" if name == "loss" else "normal", gridcolor="#e2e8f0"),
+        margin=dict(l=10, r=10, t=70, b=10),
+        **_legend(theme),
+    )
+    return go.Figure(traces, layout)
+
+
+def _tick(last: int) -> int:
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        if last / step <= 12:
+            return step
+    return 200
+
+
+def _grid(n: int, columns: int) -> tuple[int, list[tuple[int, int]]]:
+    rows = math.ceil(n / columns)
+    return rows, [(i // columns, i % columns) for i in range(n)]
+
+
+def gallery_figure(
+    images: np.ndarray,
+    actual: np.ndarray,
+    proba: np.ndarray,
+    class_names: list[str],
+    theme: Theme,
+    *,
+    columns: int = 4,
+    true_label: str = "true",
+) -> go.Figure:
+    """Test images, each with its predicted class and the probability of every class.
+
+    Each cell holds the image and, under it, horizontal probability bars: the
+    predicted class green when right and red when wrong, the true class
+    outlined. The title says the prediction with ✓ or ✗.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, height, width)
+        Pixels in [0, 1].
+    actual : ndarray of shape (n,)
+        True classes.
+    proba : ndarray of shape (n, n_classes)
+        Predicted probabilities.
+    class_names : list of str
+    theme : Theme
+    columns : int
+        Images per row.
+    true_label : str
+        The word before the true class in the title of a mistake.
+    """
+    n = len(images)
+    rows, cells = _grid(n, columns)
+    k = proba.shape[1]
+    gap_x, gap_y = 0.04, 0.06
+    cell_w = (1 - gap_x * (columns - 1)) / columns
+    cell_h = (1 - gap_y * (rows - 1)) / rows
+    layout = base_layout(
+        theme,
+        height=rows * (230 + 12 * k) * (1.4 if theme.font_size > 14 else 1.0),
+        margin=dict(l=10, r=10, t=30, b=10),
+    )
+    traces: list = []
+    annotations = []
+    for i, (row, col) in enumerate(cells):
+        x0 = col * (cell_w + gap_x)
+        top = 1 - row * (cell_h + gap_y)
+        image_axis, bar_axis = 2 * i + 1, 2 * i + 2
+        split = top - cell_h * 0.48
+        predicted = int(np.argmax(proba[i]))
+        right = predicted == int(actual[i])
+        for number, domain_y in (
+            (image_axis, [split + 0.01, top]),
+            (bar_axis, [top - cell_h, split - 0.01]),
+        ):
+            suffix = "" if number == 1 else str(number)
+            layout[f"xaxis{suffix}"] = dict(
+                domain=[x0, x0 + cell_w], anchor=f"y{suffix}", visible=False
+            )
+            layout[f"yaxis{suffix}"] = dict(domain=domain_y, anchor=f"x{suffix}", visible=False)
+        image_suffix = "" if image_axis == 1 else str(image_axis)
+        layout[f"yaxis{image_suffix}"].update(autorange="reversed", scaleanchor=f"x{image_suffix}")
+        layout[f"xaxis{image_suffix}"].update(constrain="domain")
+        layout[f"xaxis{bar_axis}"].update(range=[0, 1])
+        layout[f"yaxis{bar_axis}"].update(
+            visible=True, autorange="reversed", tickfont=dict(size=max(9, theme.font_size - 5))
+        )
+        traces.append(
+            go.Heatmap(
+                z=images[i],
+                colorscale="gray_r",
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                hoverinfo="skip",
+                xaxis=f"x{image_suffix}",
+                yaxis=f"y{image_suffix}",
+            )
+        )
+        colors = [MUTED] * k
+        colors[predicted] = RIGHT if right else WRONG
+        outline = [0.0] * k
+        outline[int(actual[i])] = 2.0
+        traces.append(
+            go.Bar(
+                x=proba[i],
+                y=class_names,
+                orientation="h",
+                marker=dict(color=colors, line=dict(color=NODE_EDGE, width=outline)),
+                hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+                xaxis=f"x{bar_axis}",
+                yaxis=f"y{bar_axis}",
+            )
+        )
+        mark = "✓" if right else "✗"
+        text = f"{mark} {class_names[predicted]} {proba[i, predicted]:.0%}"
+        if not right:
+            text += f"<br>({true_label}: {class_names[int(actual[i])]})"
+        annotations.append(
+            dict(
+                x=x0 + cell_w / 2,
+                y=top,
+                xref="paper",
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"<b>{text}</b>",
+                font=dict(size=theme.font_size - 1, color=RIGHT if right else WRONG),
+            )
+        )
+    layout["annotations"] = annotations
+    return go.Figure(traces, layout)
+
+
+def confusion_figure(
+    confusion: np.ndarray,
+    class_names: list[str],
+    theme: Theme,
+    *,
+    predicted_label: str,
+    actual_label: str,
+) -> go.Figure:
+    """The confusion matrix: rows are true classes, columns predicted ones, counts shown."""
+    k = len(class_names)
+    off = confusion.astype(float).copy()
+    np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal is written only
+    layout = base_layout(
+        theme,
+        height=max(theme.height, 90 + 34 * k) * (1.3 if theme.font_size > 14 else 1.0),
+        xaxis=dict(title=dict(text=predicted_label), side="top", tickangle=-30, type="category"),
+        yaxis=dict(title=dict(text=actual_label), autorange="reversed", type="category"),
+        margin=dict(l=10, r=10, t=10, b=10),
+    )
+    layout["xaxis"]["title"]["standoff"] = 4
+    heat = go.Heatmap(
+        z=off,
+        x=class_names,
+        y=class_names,
+        text=confusion,
+        texttemplate="%{text}",
+        textfont=dict(size=max(10, theme.font_size - 2)),
+        colorscale="Reds",
+        showscale=False,
+        hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
+        xgap=1,
+        ygap=1,
+    )
+    right = np.full(confusion.shape, np.nan)
+    np.fill_diagonal(right, np.diag(confusion))
+    diagonal = go.Heatmap(
+        z=right,
+        x=class_names,
+        y=class_names,
+        text=np.where(np.isnan(right), "", confusion.astype(str)),
+        texttemplate="%{text}",
+        textfont=dict(size=max(10, theme.font_size - 2)),
+        colorscale=[[0, "#dcfce7"], [1, "#86efac"]],
+        showscale=False,
+        hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
+        xgap=1,
+        ygap=1,
+    )
+    return go.Figure([heat, diagonal], layout)
+
+
+def _thin(n: int, limit: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most ``limit`` of ``n`` points, evenly spread."""
+    if n <= limit:
+        return np.arange(n)
+    return np.linspace(0, n - 1, limit).astype(int)
+
+
+def predicted_actual_figure(
+    actual: np.ndarray,
+    predicted: np.ndarray,
+    theme: Theme,
+    *,
+    actual_label: str,
+    predicted_label: str,
+    perfect_label: str,
+) -> go.Figure:
+    """Predicted against actual values; a perfect model lies on the diagonal."""
+    keep = _thin(len(actual))
+    low = float(min(actual.min(), predicted.min()))
+    high = float(max(actual.max(), predicted.max()))
+    layout = base_layout(
+        theme,
+        xaxis=dict(title=dict(text=actual_label), range=[low, high], gridcolor="#e2e8f0"),
+        yaxis=dict(title=dict(text=predicted_label), range=[low, high], gridcolor="#e2e8f0"),
+        height=int(theme.height * 1.3),
+        **_legend(theme),
+    )
+    return go.Figure(
+        [
+            go.Scatter(
+                x=actual[keep],
+                y=predicted[keep],
+                mode="markers",
+                name=predicted_label,
+                marker=dict(size=theme.marker_size * 0.5, color=TRAIN, opacity=0.35),
+                hovertemplate="%{x:.2f} → %{y:.2f}<extra></extra>",
+            ),
+            go.Scatter(
+                x=[low, high],
+                y=[low, high],
+                mode="lines",
+                name=perfect_label,
+                line=dict(color=NODE_EDGE, width=theme.line_width, dash="dash"),
+            ),
+        ],
+        layout,
+    )
+
+
+def residuals_figure(
+    predicted: np.ndarray,
+    residuals: np.ndarray,
+    theme: Theme,
+    *,
+    predicted_label: str,
+    residual_label: str,
+) -> go.Figure:
+    """Residuals (actual − predicted) against the prediction, with the zero line."""
+    keep = _thin(len(predicted))
+    layout = base_layout(
+        theme,
+        xaxis=dict(title=dict(text=predicted_label), gridcolor="#e2e8f0"),
+        yaxis=dict(title=dict(text=residual_label), gridcolor="#e2e8f0", zeroline=False),
+        height=int(theme.height * 1.3),
+        shapes=[
+            dict(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                y0=0,
+                y1=0,
+                line=dict(color=NODE_EDGE, width=theme.line_width, dash="dash"),
+            )
+        ],
+    )
+    return go.Figure(
+        go.Scatter(
+            x=predicted[keep],
+            y=residuals[keep],
+            mode="markers",
+            marker=dict(size=theme.marker_size * 0.5, color=VALIDATION, opacity=0.4),
+            hovertemplate="%{x:.2f}: %{y:+.2f}<extra></extra>",
+        ),
+        layout,
+    )
+
+
+def weights_heatmap_figure(
+    kernel: np.ndarray, theme: Theme, *, inputs_label: str, units_label: str
+) -> go.Figure:
+    """A layer's kernel as a heatmap (inputs × units), blue positive, red negative.
+
+    A kernel larger than :data:`MAX_HEATMAP_SIDE` on a side is shown with every
+    k-th row or column, so the figure stays small for the browser.
+    """
+    rows = _thin(kernel.shape[0], MAX_HEATMAP_SIDE)
+    cols = _thin(kernel.shape[1], MAX_HEATMAP_SIDE)
+    shown = kernel[np.ix_(rows, cols)]
+    bound = float(np.abs(shown).max()) or 1.0
+    layout = base_layout(
+        theme,
+        height=int(theme.height * 1.4),
+        xaxis=dict(title=dict(text=units_label)),
+        yaxis=dict(title=dict(text=inputs_label), autorange="reversed"),
+    )
+    return go.Figure(
+        go.Heatmap(
+            z=np.round(shown, 4),
+            x=cols,
+            y=rows,
+            colorscale=[[0, NEGATIVE], [0.5, "#ffffff"], [1, POSITIVE]],
+            zmin=-bound,
+            zmax=bound,
+            hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>",
+        ),
+        layout,
+    )
+
+
+def weights_histogram_figure(
+    kernel: np.ndarray,
+    bias: np.ndarray,
+    theme: Theme,
+    *,
+    weights_label: str,
+    bias_label: str,
+    value_label: str,
+    bins: int = 40,
+) -> go.Figure:
+    """Histograms of a layer's weights and biases (counted here, drawn as bars)."""
+    values = np.concatenate([kernel.ravel(), bias.ravel()])
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    traces = []
+    for data, label, color in ((kernel, weights_label, TRAIN), (bias, bias_label, VALIDATION)):
+        counts, _ = np.histogram(data[np.isfinite(data)], bins=edges)
+        traces.append(
+            go.Bar(x=centres, y=counts, name=label, marker=dict(color=color), opacity=0.8)
+        )
+    layout = base_layout(
+        theme,
+        barmode="overlay",
+        bargap=0.05,
+        xaxis=dict(title=dict(text=value_label)),
+        yaxis=dict(gridcolor="#e2e8f0"),
+        **_legend(theme),
+    )
+    return go.Figure(traces, layout)

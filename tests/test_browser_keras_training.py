@@ -1,0 +1,38 @@
+"""The real browser: train a small model for two epochs on an offline set, watch the charts."""
+
+import pytest
+from browser import assert_no_error_box, screenshot, wait_idle
+
+from nnplay import i18n
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_training_two_epochs_on_moons_draws_the_curves_and_the_results(tab, app_url, lang):
+    tab.set_default_timeout(120_000)  # the first visit loads TensorFlow
+    # The builder reads a model from the link (two moons, offline, 2 epochs) ...
+    tab.goto(f"{app_url}/keras_builder?lang={lang}&data=moons&epochs=2")
+    tab.locator('[data-testid="stMetricValue"]').first.wait_for()
+    wait_idle(tab)
+    # ... and the training page, reached in the same session, trains it.
+    title = i18n.translate("keras_training.title", lang)
+    tab.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    tab.get_by_role("heading", name=title).first.wait_for()
+    wait_idle(tab)
+    assert_no_error_box(tab)
+    screenshot(tab, f"keras_training-{lang}-ready")
+
+    train = i18n.translate("keras_training.train_button", lang)
+    tab.get_by_role("button", name=train, exact=True).click()
+    finished = i18n.translate("keras_training.state_finished", lang).split("{")[0].strip()
+    tab.get_by_text(finished, exact=False).first.wait_for()  # "Finished:" / "완료:"
+    # then the whole page reruns and shows the evaluation
+    tab.locator('[data-testid="stMetricValue"]').first.wait_for()
+    wait_idle(tab)
+    assert_no_error_box(tab)
+    # learning curves (loss, accuracy), confusion matrix, weights
+    assert tab.locator('[data-testid="stPlotlyChart"]').count() >= 4
+    assert tab.locator(".js-plotly-plot .scatterlayer .trace").count() >= 4
+    assert tab.locator('[data-testid="stMetricValue"]').count() >= 2
+    screenshot(tab, f"keras_training-{lang}-trained")

@@ -1,0 +1,313 @@
+"""The training runtime: stop, continue, divergence, the server-wide cap, cleanup."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from nnplay.keras_lab import limits
+from nnplay.keras_lab.slots import TrainingSlots, default_capacity
+from nnplay.keras_lab.training import (
+    DIVERGED,
+    FINISHED,
+    QUEUED,
+    REASON_NAN_LOSS,
+    RUNNING,
+    STOPPED,
+    FitData,
+    FitOptions,
+    TrainingRun,
+)
+
+keras = pytest.importorskip("keras")
+
+
+def _data(n: int = 6000, seed: int = 0) -> FitData:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 20)).astype(np.float32)
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(np.int64)
+    split = n * 5 // 6
+    return FitData(x[:split], y[:split], x[split:], y[split:])
+
+
+def _model(learning_rate: float = 0.01, seed: int = 0):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input((20,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(
+        keras.optimizers.SGD(learning_rate=learning_rate),
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+class Recorder(keras.callbacks.Callback):
+    """Records what ``fit`` does: epochs begun, weights at the start, times."""
+
+    def __init__(self):
+        super().__init__()
+        self.epochs: list[int] = []
+        self.weights_at_start: list[list[np.ndarray]] = []
+        self.began: list[float] = []
+        self.ended: list[float] = []
+
+    def on_train_begin(self, logs=None):
+        self.began.append(time.monotonic())
+        self.weights_at_start.append([w.copy() for w in self.model.get_weights()])
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append(epoch)
+
+    def on_train_end(self, logs=None):
+        self.ended.append(time.monotonic())
+
+
+def _wait_until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_stop_keeps_the_weights_and_the_history_of_finished_epochs():
+    model = _model()
+    initial = [w.copy() for w in model.get_weights()]
+    run = TrainingRun(model, _data(), slots=TrainingSlots(1))
+    run.start(FitOptions(epochs=200))
+    _wait_until(lambda: run.epochs_done >= 2)
+    run.stop()
+    assert run.wait(30)
+    progress = run.progress()
+    assert run.state == STOPPED
+    history = run.history()
+    done = run.epochs_done
+    assert 2 <= done < 200
+    assert {len(values) for values in history.values()} == {done}
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert progress.epochs_done == done
+    # The model was trained, and nothing changes it once stopped.
+    stopped = [w.copy() for w in model.get_weights()]
+    assert not _same(stopped, initial)
+    time.sleep(0.3)
+    assert _same(model.get_weights(), stopped)
+    assert run.model is model
+    assert history["val_accuracy"][-1] > 0.8
+
+
+def test_continue_resumes_from_the_stopped_weights_and_numbers_epochs_on():
+    recorder = Recorder()
+    model = _model()
+    run = TrainingRun(model, _data(), slots=TrainingSlots(1), callbacks=[recorder])
+    run.start(FitOptions(epochs=200))
+    _wait_until(lambda: run.epochs_done >= 1)
+    run.stop()
+    run.wait(30)
+    done = run.epochs_done
+    before = run.history()
+    stopped = [w.copy() for w in model.get_weights()]
+
+    run.start(FitOptions(epochs=2))
+    assert run.wait(60)
+    assert run.state == FINISHED
+    assert _same(recorder.weights_at_start[1], stopped)  # resumed from the stopped weights
+    second_fit = recorder.epochs[-2:]
+    assert second_fit == [done, done + 1]  # Keras's 0-based epochs continue
+    after = run.history()
+    assert run.epochs_done == done + 2
+    for name, values in before.items():
+        assert after[name][:done] == values  # appended to, not replaced
+        assert len(after[name]) == done + 2
+    progress = run.progress()
+    assert (progress.first_epoch, progress.last_epoch, progress.epoch) == (done, done + 2, done + 2)
+    assert progress.fraction == 1.0
+
+
+def test_a_diverging_learning_rate_is_detected_and_explained():
+    run = TrainingRun(_model(learning_rate=1e6), _data(), slots=TrainingSlots(1))
+    run.start(FitOptions(epochs=50))
+    assert run.wait(60)
+    progress = run.progress()
+    assert run.state == DIVERGED
+    assert progress.reason == REASON_NAN_LOSS
+    assert progress.detail in {"nan", "inf", "-inf"}
+    assert progress.epoch < 50  # stopped early, not after all epochs
+    assert not run.can_continue
+    with pytest.raises(RuntimeError):
+        run.start(FitOptions(epochs=1))
+    # Only whole epochs with a finite loss, if any, are in the history.
+    assert all(np.isfinite(v) for v in run.history().get("loss", []))
+
+
+def test_the_cap_queues_the_next_training_until_a_slot_is_free():
+    slots = TrainingSlots(1)
+    first_rec, second_rec = Recorder(), Recorder()
+    first = TrainingRun(_model(), _data(), slots=slots, callbacks=[first_rec])
+    second = TrainingRun(_model(seed=1), _data(seed=1), slots=slots, callbacks=[second_rec])
+    first.start(FitOptions(epochs=3))
+    _wait_until(lambda: first.state == RUNNING)
+    second.start(FitOptions(epochs=1))
+    time.sleep(0.3)
+    waiting = second.progress()
+    assert waiting.state == QUEUED
+    assert waiting.queue_position == 1
+    assert slots.running == 1 and slots.waiting == 1
+    assert first.wait(60) and second.wait(60)
+    assert first.state == second.state == FINISHED
+    assert second_rec.began[0] >= first_rec.ended[0]  # it waited for the first
+    assert slots.running == 0 and slots.waiting == 0
+
+
+def test_stop_while_queued_leaves_the_queue():
+    slots = TrainingSlots(1)
+    first = TrainingRun(_model(), _data(), slots=slots)
+    second = TrainingRun(_model(), _data(), slots=slots)
+    first.start(FitOptions(epochs=100))
+    _wait_until(lambda: first.state == RUNNING)
+    second.start(FitOptions(epochs=1))
+    _wait_until(lambda: slots.waiting == 1)
+    second.stop()
+    assert second.wait(5)
+    assert second.state == STOPPED and second.epochs_done == 0
+    assert slots.waiting == 0
+    first.close()
+    assert slots.running == 0
+
+
+def _training_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "nnplay-training" and t.is_alive()]
+
+
+def test_close_ends_the_thread_and_lets_go_of_the_model():
+    import weakref
+
+    model = _model()
+    ref = weakref.ref(model)
+    slots = TrainingSlots(1)
+    run = TrainingRun(model, _data(), slots=slots)
+    del model
+    run.start(FitOptions(epochs=100))
+    _wait_until(lambda r=run: r.state == RUNNING)
+    assert run.close(30)
+    assert run.model is None and run.data is None
+    assert not run.can_continue
+    assert slots.running == 0
+    assert _training_threads() == []
+    del run
+    gc.collect()
+    assert ref() is None  # nothing else holds the model
+
+
+def test_a_run_whose_session_is_gone_stops_and_frees_its_slot():
+    slots = TrainingSlots(1)
+    run = TrainingRun(_model(), _data(), slots=slots)
+    run.start(FitOptions(epochs=500))
+    _wait_until(lambda r=run: r.state == RUNNING)
+    del run  # the session (its st.session_state) was dropped
+    gc.collect()
+    _wait_until(lambda: slots.running == 0, timeout=30)
+    _wait_until(lambda: _training_threads() == [], timeout=30)
+
+
+def test_progress_reports_batches_and_time_left_while_running():
+    run = TrainingRun(_model(), _data(12000), slots=TrainingSlots(1))
+    run.start(FitOptions(epochs=3, batch_size=16))
+    _wait_until(lambda: run.progress().batch >= 10)
+    progress = run.progress()
+    assert progress.batches == 625  # 10,000 examples / 16
+    assert progress.seconds_left is not None and progress.seconds_left > 0
+    assert progress.partial and "loss" in progress.partial
+    assert 0 < progress.fraction < 1
+    run.close()
+
+
+# --------------------------------------------------------------------------- no TensorFlow
+
+
+def test_slots_serve_in_order_of_arrival():
+    slots = TrainingSlots(1)
+    assert slots.acquire("a")
+    order = []
+
+    def wait(name):
+        slots.acquire(name)
+        order.append(name)
+        slots.release()
+
+    threads = []
+    for name in ("b", "c", "d"):
+        thread = threading.Thread(target=wait, args=(name,))
+        thread.start()
+        _wait_until(lambda n=name: slots.position(n) is not None)
+        threads.append(thread)
+    assert [slots.position(n) for n in ("b", "c", "d")] == [1, 2, 3]
+    slots.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == ["b", "c", "d"]
+
+
+def test_capacity_comes_from_the_environment(monkeypatch):
+    import os
+
+    monkeypatch.setenv("NNPLAY_MAX_TRAININGS", "3")
+    assert default_capacity() == 3
+    monkeypatch.setenv("NNPLAY_MAX_TRAININGS", "zero")
+    assert default_capacity() == max(1, os.cpu_count() or 1)
+    with pytest.raises(ValueError):
+        TrainingSlots(0)
+
+
+def test_limits_let_the_notes_models_train_and_stop_what_is_too_large():
+    server = limits.Limits()
+    book = dict(params=266_610, train_samples=55_000, epochs=30, batch_size=32)
+    assert limits.check(server, **book) == []
+    regression = dict(params=301, train_samples=11_610, epochs=20, batch_size=32)
+    assert limits.check(server, **regression) == []
+
+    def keys(**changes):
+        return [p.key.rsplit("_", 1)[-1] for p in limits.check(server, **{**book, **changes})]
+
+    assert "params" in keys(params=5_000_000)
+    assert "samples" in keys(train_samples=100_000)
+    assert keys(epochs=201)[0] == "epochs"
+    assert keys(batch_size=1, epochs=5) == ["steps"]
+    assert "work" in keys(epochs=100)
+    assert limits.check(server, **book, epochs_done=980)[0].key.endswith("total_epochs")
+    problem = limits.check(server, **{**book, "params": 5_000_000})[0]
+    assert problem.values == {"value": "5,000,000", "max": "3,000,000"}
+
+
+def test_limits_can_be_changed_by_environment_variables():
+    changed = limits.Limits.from_env(
+        {"NNPLAY_LIMIT_MAX_PARAMS": "1000", "NNPLAY_LIMIT_MAX_EPOCHS": "-3", "X": "1"}
+    )
+    assert changed.max_params == 1000
+    assert changed.max_epochs == limits.Limits().max_epochs  # a bad value is ignored
+
+
+def test_streamlits_clear_session_waits_while_a_training_runs():
+    """Streamlit calls keras.backend.clear_session() after every script run."""
+    run = TrainingRun(_model(), _data(), slots=TrainingSlots(1))
+    run.start(FitOptions(epochs=3))
+    _wait_until(lambda: run.progress().batch > 0)
+    for _ in range(20):  # as many script runs as a polling page makes
+        keras.backend.clear_session()
+    assert run.wait(60)
+    assert run.state == FINISHED and run.epochs_done == 3
+    keras.layers.Dense(1)
+    keras.backend.clear_session()  # with no training, it clears as before
+    assert keras.layers.Dense(1).name == "dense"
