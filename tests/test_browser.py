@@ -1,7 +1,10 @@
 """The real browser: every page renders in both languages; the logic toggles respond."""
 
+import json
+
 import pytest
 from browser import assert_no_error_box, goto, screenshot, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from nnplay import i18n
 from nnplay.sitemap import PAGES
@@ -34,25 +37,31 @@ def toggle(tab, label):
     ).first.locator("label").click()
 
 
-def _diagram_outputs(tab):
-    """The "C = n" labels drawn in the logic diagrams, in page order."""
-    tab.wait_for_timeout(300)
-    return [
-        text.strip()
-        for text in tab.locator(".js-plotly-plot .annotation-text").all_text_contents()
-        if text.strip().startswith("C =")
-    ]
+def _diagram_outputs(tab, expected):
+    """The "C = n" labels of the five logic diagrams, in page order, once they say ``expected``.
+
+    Polls: after a click, the old diagrams stay on screen until the rerun's arrive.
+    """
+    script = """() => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
+                  .map(e => e.textContent.trim()).filter(t => t.startsWith('C ='))"""
+    try:
+        tab.wait_for_function(f"() => JSON.stringify(({script})()) === '{json.dumps(expected)}'")
+    except PlaywrightTimeout:
+        pass  # the assertion below shows what the page says instead
+    return tab.evaluate(script)
 
 
 def test_logic_toggles_light_up_the_neurons_and_switch_language(tab, app_url):
     goto(tab, app_url, "logic")
-    assert _diagram_outputs(tab) == ["C = 0"] * 5
+    assert _diagram_outputs(tab, ["C = 0"] * 5) == ["C = 0"] * 5
     toggle(tab, "A")
     wait_idle(tab)
-    assert _diagram_outputs(tab) == ["C = 1", "C = 0", "C = 1", "C = 1", "C = 1"]
+    after_a = ["C = 1", "C = 0", "C = 1", "C = 1", "C = 1"]
+    assert _diagram_outputs(tab, after_a) == after_a
     toggle(tab, "B")
     wait_idle(tab)
-    assert _diagram_outputs(tab) == ["C = 1", "C = 1", "C = 1", "C = 0", "C = 0"]
+    after_b = ["C = 1", "C = 1", "C = 1", "C = 0", "C = 0"]
+    assert _diagram_outputs(tab, after_b) == after_b
     screenshot(tab, "logic-en-a1-b1")
 
     tab.locator('[data-testid="stSidebar"]').get_by_text("한국어").click()
