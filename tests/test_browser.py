@@ -1,7 +1,5 @@
 """The real browser: every page renders in both languages; the logic toggles respond."""
 
-import json
-
 import pytest
 from browser import assert_no_error_box, goto, screenshot, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -45,7 +43,8 @@ def _diagram_outputs(tab, expected):
     script = """() => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
                   .map(e => e.textContent.trim()).filter(t => t.startsWith('C ='))"""
     try:
-        tab.wait_for_function(f"() => JSON.stringify(({script})()) === '{json.dumps(expected)}'")
+        check = f"(expected) => JSON.stringify(({script})()) === JSON.stringify(expected)"
+        tab.wait_for_function(check, arg=expected)
     except PlaywrightTimeout:
         pass  # the assertion below shows what the page says instead
     return tab.evaluate(script)
