@@ -89,14 +89,20 @@ class ThresholdNeuron:
         """Return 1 if ``w · x >= threshold``."""
         return int(self.net_input(state) >= self.threshold)
 
-    def latex(self, output: str = "C") -> str:
-        """The rule as LaTeX, e.g. ``C = 1 \\iff 2A - 2B \\ge 2``."""
+    def inequality(self) -> str:
+        """The firing condition as LaTeX, e.g. ``2A - 2B \\ge 2``."""
         terms = []
         for name, w in self.weights.items():
             size = "" if abs(w) == 1 else f"{abs(w):g}"
-            sign = "-" if w < 0 else ("+" if terms else "")
-            terms.append(f"{sign} {size}{name}".strip())
-        return rf"{output} = 1 \iff {' '.join(terms) or '0'} \ge {self.threshold:g}"
+            if not terms:
+                terms.append(f"{'-' if w < 0 else ''}{size}{name}")
+            else:
+                terms.append(f"{'-' if w < 0 else '+'} {size}{name}")
+        return rf"{' '.join(terms) or '0'} \ge {self.threshold:g}"
+
+    def latex(self, output: str = "C") -> str:
+        """The rule as LaTeX, e.g. ``C = 1 \\iff 2A - 2B \\ge 2``."""
+        return rf"{output} = 1 \iff {self.inequality()}"
 
 
 @dataclass(frozen=True)

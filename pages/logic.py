@@ -43,7 +43,7 @@ for start in range(0, len(networks), per_row):
             st.markdown(f"**{t(f'logic.net_{name}')}**")
             st.latex(network.formula)
             ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
-            threshold_form = network.neurons["C"].to_threshold().latex()
+            threshold_form = network.neurons["C"].to_threshold().inequality()
             st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
             ui.truth_table(network.truth_table(), row)
 

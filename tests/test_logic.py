@@ -89,3 +89,9 @@ def test_only_xor_and_xnor_are_not_linearly_separable():
     }
     assert "XOR" not in reachable and "XNOR" not in reachable
     assert len(reachable) == 14
+
+
+def test_threshold_inequality_is_the_condition_alone():
+    unit = logic.NETWORKS["or"].neurons["C"].to_threshold()
+    assert unit.inequality() == r"2A + 2B \ge 2"
+    assert logic.ThresholdNeuron({"A": -1, "B": 0.5}, -1).inequality() == r"-A + 0.5B \ge -1"
