@@ -165,3 +165,13 @@ def test_an_unexpected_error_shows_a_message_not_a_traceback():
     assert not at.exception
     assert [e.value for e in at.error] == [i18n.translate("common.unexpected_error", "en")]
     assert "ZeroDivisionError" not in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(("lang", "present"), [("en", False), ("ko", False), ("ko", True)])
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_every_registered_page_runs_from_app_py(page, info, lang, present):
+    """The contract for every page: it runs from app.py in both languages and presenter mode."""
+    at = page(info.path, lang=lang, present=present, timeout=180)
+    assert_clean(at)
+    assert at.title[0].value == i18n.translate(info.title_key, lang)
+    assert at.session_state["lang"] == lang
