@@ -27,11 +27,13 @@ def test_training_two_epochs_on_moons_draws_the_curves_and_the_results(tab, app_
     tab.get_by_role("button", name=train, exact=True).click()
     finished = i18n.translate("keras_training.state_finished", lang).split("{")[0].strip()
     tab.get_by_text(finished, exact=False).first.wait_for()  # "Finished:" / "완료:"
-    # then the whole page reruns and shows the evaluation
-    tab.locator('[data-testid="stMetricValue"]').first.wait_for()
+    # then the whole page reruns and shows the evaluation: learning curves (loss,
+    # accuracy), confusion matrix and weights; the rerun may come a moment later
+    tab.wait_for_function(
+        """() => document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= 4"""
+    )
     wait_idle(tab)
     assert_no_error_box(tab)
-    # learning curves (loss, accuracy), confusion matrix, weights
     assert tab.locator('[data-testid="stPlotlyChart"]').count() >= 4
     assert tab.locator(".js-plotly-plot .scatterlayer .trace").count() >= 4
     assert tab.locator('[data-testid="stMetricValue"]').count() >= 2
