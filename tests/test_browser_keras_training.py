@@ -28,13 +28,14 @@ def test_training_two_epochs_on_moons_draws_the_curves_and_the_results(tab, app_
     finished = i18n.translate("keras_training.state_finished", lang).split("{")[0].strip()
     tab.get_by_text(finished, exact=False).first.wait_for()  # "Finished:" / "완료:"
     # then the whole page reruns and shows the evaluation: learning curves (loss,
-    # accuracy), confusion matrix and weights; the rerun may come a moment later
-    tab.wait_for_function(
-        """() => document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= 4"""
-    )
+    # accuracy), confusion matrix, weights, and the test metrics. The rerun comes a
+    # moment later and replaces elements, so wait for the finished page as a whole.
+    evaluated = """() =>
+        document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= 4
+        && document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length >= 4
+        && document.querySelectorAll('[data-testid="stMetricValue"]').length >= 2"""
+    tab.wait_for_function(evaluated)
     wait_idle(tab)
+    tab.wait_for_function(evaluated)
     assert_no_error_box(tab)
-    assert tab.locator('[data-testid="stPlotlyChart"]').count() >= 4
-    assert tab.locator(".js-plotly-plot .scatterlayer .trace").count() >= 4
-    assert tab.locator('[data-testid="stMetricValue"]').count() >= 2
     screenshot(tab, f"keras_training-{lang}-trained")
