@@ -34,6 +34,12 @@ def test_builder_adds_a_layer_and_the_summary_follows(tab, app_url, lang):
         ".some(e => e.innerText.trim() === v)",
         arg=WITH_NEW_LAYER,
     )
+    # the rest of the page (summary rows, code) arrives after the metric: wait for it
+    tab.wait_for_function(
+        """() => Array.from(document.querySelectorAll('[data-testid="stCode"]'))
+                 .some(e => e.innerText.includes('hidden3'))"""
+    )
+    wait_idle(tab)
     assert_no_error_box(tab)
     assert tab.get_by_text("100 × 32 + 32 = 3,232").count() >= 1
     assert "hidden3" in tab.locator('[data-testid="stCode"]').first.inner_text()
