@@ -49,14 +49,20 @@ def step_derivative(z: np.ndarray) -> np.ndarray:
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-z))``, in (0, 1)."""
-    # Written with tanh, which never overflows, unlike exp(-z) for very negative z.
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+    z = np.asarray(z, dtype=np.float64)
+    # exp(-|z|) never overflows (exp(-z) does below z = -709), and e / (1 + e)
+    # keeps full relative precision in the left tail, which 0.5 * (1 + tanh(z / 2))
+    # loses to cancellation (it is exactly 0 below z = -38).
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     """``sigmoid(z) * (1 - sigmoid(z))``."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    # = e / (1 + e)**2 with e = exp(-|z|) for either sign; s * (1 - s) loses
+    # digits for large z and is exactly 0 above z = 37, where s rounds to 1.
+    e = np.exp(-np.abs(np.asarray(z, dtype=np.float64)))
+    return e / (1.0 + e) ** 2
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
@@ -66,7 +72,9 @@ def tanh(z: np.ndarray) -> np.ndarray:
 
 def tanh_derivative(z: np.ndarray) -> np.ndarray:
     """``1 - tanh(z)**2``."""
-    return 1.0 - np.tanh(np.asarray(z, dtype=np.float64)) ** 2
+    # = 4e / (1 + e)**2 with e = exp(-2|z|); 1 - tanh(z)**2 is exactly 0 for |z| > 19.
+    e = np.exp(-np.abs(np.asarray(z, dtype=np.float64))) ** 2  # -2|z| may overflow
+    return 4.0 * e / (1.0 + e) ** 2
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -145,7 +153,13 @@ ACTIVATIONS: dict[str, Activation] = {
 """Activation functions by name, in the order the pages list them."""
 
 HIDDEN_CHOICES = ["tanh", "sigmoid", "relu", "softplus", "linear", "step"]
-"""Names offered for hidden layers, the ones that learn XOR well first."""
+"""Names offered for hidden layers; the first, tanh, is the XOR page's default.
+
+At the page's other defaults (4 units, learning rate 0.5, 500 epochs) the seeds
+0..19 that get all four XOR points right: tanh 20, sigmoid 0, ReLU 13,
+softplus 20, linear 0, step 11 (its hidden layer never learns; the output layer
+sometimes finds random step features that separate XOR).
+"""
 
 
 def get(name: str) -> Activation:

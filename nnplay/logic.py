@@ -56,10 +56,15 @@ class MPNeuron:
     def to_threshold(self) -> ThresholdNeuron:
         """The equivalent threshold unit (weights and threshold).
 
-        An inhibitory weight of ``-sum(excitatory)`` guarantees the weighted
-        sum stays below the threshold whenever an inhibitory input is active.
+        Excitatory inputs keep their connection counts as weights and the
+        threshold is unchanged. An inhibitory input gets a veto weight that
+        cancels every excitatory connection, ``-sum(excitatory)``, so the
+        weighted sum cannot exceed 0 while it is active. A threshold of 0 or
+        less is reached with every input off, so there the veto goes
+        ``1 - threshold`` further down, keeping the sum below the threshold.
         """
-        veto = -sum(self.excitatory.values())
+        most = sum(max(count, 0) for count in self.excitatory.values())
+        veto = -(most + max(0, 1 - self.threshold))
         weights = {name: float(count) for name, count in self.excitatory.items()}
         for name in self.inhibitory:
             weights[name] = weights.get(name, 0.0) + veto

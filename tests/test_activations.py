@@ -1,6 +1,8 @@
 """Activation functions: values against reference formulas, derivatives against differences."""
 
 import math
+import warnings
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
@@ -72,6 +74,61 @@ def test_saturation_and_smooth_relu():
     # softplus is a smooth ReLU: they differ by at most log 2, at z = 0
     gap = ACTIVATIONS["softplus"].function(Z) - ACTIVATIONS["relu"].function(Z)
     assert gap.max() == pytest.approx(math.log(2))
+
+
+def _exact(name: str, z: float) -> float:
+    """``name`` at ``z`` in 400-digit decimals, rounded once to a float."""
+    with localcontext() as ctx:
+        ctx.prec = 400  # enough for 1 + exp(-700) to keep exp(-700)'s digits
+        x = Decimal(z)
+        value = {
+            "sigmoid": lambda: 1 / (1 + (-x).exp()),
+            "sigmoid_derivative": lambda: (-x).exp() / (1 + (-x).exp()) ** 2,
+            "tanh": lambda: ((2 * x).exp() - 1) / ((2 * x).exp() + 1),
+            "tanh_derivative": lambda: 4 / (x.exp() + (-x).exp()) ** 2,
+            "softplus": lambda: (1 + x.exp()).ln(),
+        }[name]()
+    return float(value)
+
+
+TAILS = np.unique(np.concatenate([np.linspace(-700, 700, 141), np.linspace(-50, 50, 401)]))
+
+
+@pytest.mark.parametrize(
+    "name, function",
+    [
+        ("sigmoid", activations.sigmoid),
+        ("sigmoid_derivative", activations.sigmoid_derivative),
+        ("tanh", activations.tanh),
+        ("tanh_derivative", activations.tanh_derivative),
+        ("softplus", activations.softplus),
+    ],
+)
+def test_sigmoid_family_keeps_relative_precision_in_both_tails(name, function):
+    exact = np.array([_exact(name, z) for z in TAILS])
+    got = function(TAILS)
+    normal = np.abs(exact) >= np.finfo(np.float64).tiny  # below it floats lose digits anyway
+    np.testing.assert_allclose(got[normal], exact[normal], rtol=1e-14, atol=0)
+    np.testing.assert_allclose(got[~normal], exact[~normal], rtol=0, atol=1e-307)
+
+
+def test_sigmoid_of_minus_forty_is_not_rounded_to_zero():
+    assert activations.sigmoid(np.array([-40.0]))[0] == pytest.approx(
+        4.248354255291589e-18, rel=1e-14, abs=0
+    )
+    assert activations.sigmoid_derivative(np.array([40.0]))[0] == pytest.approx(
+        4.248354255291589e-18, rel=1e-14, abs=0
+    )
+
+
+def test_sigmoid_family_at_float_extremes():
+    z = np.array([-np.inf, -1e308, -1000.0, 1000.0, 1e308, np.inf])
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(activations.sigmoid(z), [0, 0, 0, 1, 1, 1])
+        np.testing.assert_array_equal(activations.sigmoid_derivative(z), 0.0)
+        np.testing.assert_array_equal(activations.tanh_derivative(z), 0.0)
+        np.testing.assert_array_equal(activations.softplus(z), [0, 0, 0, 1000, 1e308, np.inf])
 
 
 def test_remarks_are_in_both_catalogs():

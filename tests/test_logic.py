@@ -54,6 +54,36 @@ def test_threshold_form_agrees_with_the_rule_on_every_input(neuron):
         assert unit.fires(state) == neuron.fires(state), state
 
 
+def test_threshold_form_agrees_with_the_rule_for_every_small_neuron():
+    # thresholds span the design panel's range (-3..3) and beyond, including
+    # those <= 0 where the neuron fires with every input off
+    checked = 0
+    for count_a, count_b, inhibitory, threshold in product(
+        range(4),
+        range(4),
+        [(), ("A",), ("B",), ("A", "B")],
+        range(-3, 5),
+    ):
+        neuron = logic.MPNeuron({"A": count_a, "B": count_b}, inhibitory, threshold)
+        unit = neuron.to_threshold()
+        for a, b in product((0, 1), repeat=2):
+            state = {"A": a, "B": b}
+            vetoed = any(state[name] for name in inhibitory)
+            expected = int(not vetoed and count_a * a + count_b * b >= threshold)
+            assert neuron.fires(state) == expected
+            assert unit.fires(state) == expected, (neuron, unit, state)
+            checked += 1
+    assert checked == 4 * 4 * 4 * 8 * 4
+
+
+def test_inhibitory_input_vetoes_the_threshold_form_at_threshold_zero():
+    unit = logic.MPNeuron({"A": 2}, inhibitory=("B",), threshold=0).to_threshold()
+    assert unit.fires({"A": 0, "B": 0}) == 1
+    assert unit.fires({"A": 1, "B": 0}) == 1
+    assert unit.fires({"A": 0, "B": 1}) == 0
+    assert unit.fires({"A": 1, "B": 1}) == 0
+
+
 def test_threshold_latex_shows_weights_and_threshold():
     assert logic.NETWORKS["and_not"].neurons["C"].to_threshold().latex() == (
         r"C = 1 \iff 2A - 2B \ge 2"

@@ -2,11 +2,13 @@
 
 import itertools
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from nnplay import xor_lab
+from nnplay.activations import HIDDEN_CHOICES
 from nnplay.datasets import iris, xor
 from nnplay.mlp import MLP, DivergedError
 
@@ -150,11 +152,14 @@ def test_gradient_steps_match_sklearn_mlpclassifier(act):
     np.testing.assert_allclose(ours.predict_proba(XOR.X), theirs.predict_proba(XOR.X))
 
 
-def test_default_setup_solves_xor_for_at_least_9_of_10_seeds():
+def test_first_hidden_choice_is_the_default_and_solves_xor_for_18_of_20_seeds():
+    # HIDDEN_CHOICES's docstring states the measured figures; keep its default true
+    defaults = xor_lab.Settings()
+    assert defaults.activation == HIDDEN_CHOICES[0]
     solved = [
-        xor_lab.train(xor_lab.Settings(seed=seed)).score(XOR.X, XOR.y) == 1.0 for seed in range(10)
+        xor_lab.train(replace(defaults, seed=seed)).score(XOR.X, XOR.y) == 1.0 for seed in range(20)
     ]
-    assert sum(solved) >= 9
+    assert sum(solved) >= 18
 
 
 @pytest.mark.parametrize("hidden", [1, 2, 4, 8])
