@@ -12,6 +12,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from nnplay.charts.grid import grid_domains, spans
 from nnplay.charts.theme import ACTIVE, MUTED, NEGATIVE, NODE_EDGE, POSITIVE, Theme, base_layout
 
 TRAIN = POSITIVE
@@ -126,11 +127,6 @@ def _tick(last: int) -> int:
     return 200
 
 
-def _grid(n: int, columns: int) -> tuple[int, list[tuple[int, int]]]:
-    rows = math.ceil(n / columns)
-    return rows, [(i // columns, i % columns) for i in range(n)]
-
-
 def gallery_figure(
     images: np.ndarray,
     actual: np.ndarray,
@@ -163,11 +159,9 @@ def gallery_figure(
         The word before the true class in the title of a mistake.
     """
     n = len(images)
-    rows, cells = _grid(n, columns)
+    rows = math.ceil(n / columns)
+    cells = grid_domains(rows, columns, gap_x=0.04, gap_y=0.06)
     k = proba.shape[1]
-    gap_x, gap_y = 0.04, 0.06
-    cell_w = (1 - gap_x * (columns - 1)) / columns
-    cell_h = (1 - gap_y * (rows - 1)) / rows
     layout = base_layout(
         theme,
         height=rows * (230 + 12 * k) * (1.4 if theme.font_size > 14 else 1.0),
@@ -175,22 +169,20 @@ def gallery_figure(
     )
     traces: list = []
     annotations = []
-    for i, (row, col) in enumerate(cells):
-        x0 = col * (cell_w + gap_x)
-        top = 1 - row * (cell_h + gap_y)
+    for i, (x_domain, (bottom, top)) in enumerate(cells[:n]):
         image_axis, bar_axis = 2 * i + 1, 2 * i + 2
-        split = top - cell_h * 0.48
+        # the image on top, its probability bars (a little taller) under it
+        bars_y, image_y = spans(2, 0.02, start=bottom, end=top, weights=(0.52, 0.48))
         predicted = int(np.argmax(proba[i]))
         right = predicted == int(actual[i])
-        for number, domain_y in (
-            (image_axis, [split + 0.01, top]),
-            (bar_axis, [top - cell_h, split - 0.01]),
-        ):
+        for number, domain_y in ((image_axis, image_y), (bar_axis, bars_y)):
             suffix = "" if number == 1 else str(number)
             layout[f"xaxis{suffix}"] = dict(
-                domain=[x0, x0 + cell_w], anchor=f"y{suffix}", visible=False
+                domain=list(x_domain), anchor=f"y{suffix}", visible=False
             )
-            layout[f"yaxis{suffix}"] = dict(domain=domain_y, anchor=f"x{suffix}", visible=False)
+            layout[f"yaxis{suffix}"] = dict(
+                domain=list(domain_y), anchor=f"x{suffix}", visible=False
+            )
         image_suffix = "" if image_axis == 1 else str(image_axis)
         layout[f"yaxis{image_suffix}"].update(autorange="reversed", scaleanchor=f"x{image_suffix}")
         layout[f"xaxis{image_suffix}"].update(constrain="domain")
@@ -231,7 +223,7 @@ def gallery_figure(
             text += f"<br>({true_label}: {class_names[int(actual[i])]})"
         annotations.append(
             dict(
-                x=x0 + cell_w / 2,
+                x=sum(x_domain) / 2,
                 y=top,
                 xref="paper",
                 yref="paper",

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnplay.activations import ACTIVATIONS
+from nnplay.charts.grid import grid_domains
 from nnplay.charts.theme import MUTED, NEGATIVE, NODE_EDGE, POSITIVE, Theme, base_layout
 from nnplay.datasets import xor
 from nnplay.mlp import MLP
@@ -317,16 +318,11 @@ def hidden_units_figure(
     n = W.shape[1]
     per_row = min(n, 4)
     rows = -(-n // per_row)
-    gap = 0.04
-    width = (1 - gap * (per_row - 1)) / per_row
-    height = (1 - gap * 2 * (rows - 1)) / rows
+    cells = grid_domains(rows, per_row, gap_x=0.04, gap_y=0.08)
     traces, axes, annotations = [], {}, []
     low, high = act.range
-    for j in range(n):
-        r, c = divmod(j, per_row)
+    for j, (x_domain, y_domain) in enumerate(cells[:n]):
         suffix = "" if j == 0 else str(j + 1)
-        x0 = c * (width + gap)
-        y1 = 1 - r * (height + 2 * gap)
         v = values[:, j]
         zmin = low if np.isfinite(low) else float(v.min())
         zmax = high if np.isfinite(high) else max(float(v.max()), zmin + 1e-9)
@@ -361,15 +357,15 @@ def hidden_units_figure(
         points_trace.marker.size = theme.marker_size * 1.4
         traces.append(points_trace)
         axis = dict(range=[LOW, HIGH], showgrid=False, zeroline=False, dtick=1, fixedrange=True)
-        axes[f"xaxis{suffix}"] = dict(axis, domain=[x0, x0 + width], anchor=f"y{suffix}")
+        axes[f"xaxis{suffix}"] = dict(axis, domain=list(x_domain), anchor=f"y{suffix}")
         axes[f"yaxis{suffix}"] = dict(
-            axis, domain=[y1 - height, y1], anchor=f"x{suffix}", scaleanchor=f"x{suffix}"
+            axis, domain=list(y_domain), anchor=f"x{suffix}", scaleanchor=f"x{suffix}"
         )
         annotations.append(
             dict(
                 text=f"<b>{unit_label} h{j + 1}</b>",
-                x=x0 + width / 2,
-                y=y1,
+                x=sum(x_domain) / 2,
+                y=y_domain[1],
                 xref="paper",
                 yref="paper",
                 yanchor="bottom",
