@@ -18,6 +18,12 @@ ALL_CLASSES = "all"
 CLASS_CHOICES = ("setosa", "versicolor", "virginica", ALL_CLASSES)
 """Positive-class choices: one Iris species against the rest, or all three."""
 
+MAX_ETA = 1000.0
+"""Largest learning rate (starting from zero weights, η only scales w and b)."""
+MAX_EPOCHS = 500
+MAX_SEED = 2**32 - 1
+"""Largest seed that NumPy and scikit-learn accept."""
+
 MAX_FRAMES = 150
 """Most frames in the training animation; more updates are thinned evenly."""
 
@@ -62,15 +68,23 @@ class Settings:
 def problems(settings: Settings) -> list[str]:
     """What is wrong with ``settings``, as short codes (empty when all is well).
 
-    ``"eta"``: learning rate not above 0; ``"epochs"``: fewer than one epoch;
-    ``"features"``: the same feature twice; ``"step"``: unknown step function.
+    ``"eta"``: learning rate not in (0, :data:`MAX_ETA`] (or not a number);
+    ``"epochs"``: not 1 to :data:`MAX_EPOCHS`; ``"seed"``: not 0 to
+    :data:`MAX_SEED`; ``"features"``: the same feature twice (or not an Iris
+    column); ``"positive"``: not a class choice; ``"step"``: unknown step function.
     """
     found = []
-    if not settings.eta0 > 0:
+    if not 0 < settings.eta0 <= MAX_ETA:  # also refuses NaN
         found.append("eta")
-    if settings.max_epochs < 1:
+    if not 1 <= settings.max_epochs <= MAX_EPOCHS:
         found.append("epochs")
-    if settings.x_feature == settings.y_feature:
+    if not 0 <= settings.seed <= MAX_SEED:
+        found.append("seed")
+    if settings.positive not in CLASS_CHOICES:
+        found.append("positive")
+    if not {settings.x_feature, settings.y_feature} <= set(range(4)):
+        found.append("features")
+    elif settings.x_feature == settings.y_feature:
         found.append("features")
     if settings.step not in STEP_FUNCTIONS:
         found.append("step")

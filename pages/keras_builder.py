@@ -5,7 +5,7 @@ import streamlit as st
 
 from nnplay import ui
 from nnplay.charts.keras_lab import image_mosaic_figure, params_figure
-from nnplay.keras_lab import build, codegen
+from nnplay.keras_lab import build, codegen, limits
 from nnplay.keras_lab import data as lab
 from nnplay.keras_lab import spec as specs
 from nnplay.ui import keras_builder as editor
@@ -98,6 +98,14 @@ def keras_check(spec: specs.ModelSpec, rows: list[build.SummaryRow]) -> None:
     total = f"{sum(r.params for r in rows):,}"
     if counts is None:  # Keras is still building it: look again shortly
         st.fragment(wait_for_keras, run_every=0.4)(spec)
+    elif counts == editor.CHECK_TOO_LARGE:
+        st.warning(
+            t(
+                "keras_builder.keras_check_skipped",
+                max=f"{limits.Limits.from_env().max_params:,}",
+            ),
+            icon=":material/block:",
+        )
     elif counts != editor.CHECK_FAILED and [(r.output_shape, r.params) for r in rows] == list(
         counts
     ):

@@ -108,9 +108,14 @@ def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
     if new.fit.validation == specs.FRACTION:
         new.fit.validation_split = st.slider(
             t("keras_training.validation_split"),
-            0.05,
+            specs.MIN_VALIDATION_SPLIT,
             specs.MAX_VALIDATION_SPLIT,
-            float(min(max(spec.fit.validation_split, 0.05), specs.MAX_VALIDATION_SPLIT)),
+            float(
+                min(
+                    max(spec.fit.validation_split, specs.MIN_VALIDATION_SPLIT),
+                    specs.MAX_VALIDATION_SPLIT,
+                )
+            ),
             0.05,
             key=f"{prefix}_validation_split",
         )
@@ -148,7 +153,7 @@ def class_weights(spec: specs.ModelSpec, prefix: str, n_classes: int):
                 cell.number_input(
                     t("keras_training.weight_of", label=c),
                     min_value=0.0,
-                    max_value=100.0,
+                    max_value=specs.MAX_CLASS_WEIGHT,
                     value=float(given.get(str(c), 1.0)),
                     step=0.5,
                     key=f"{prefix}_weight_{c}",
@@ -190,7 +195,10 @@ def status(progress: training.Progress) -> None:
             icon=":material/trending_up:",
         )
     elif state == training.FAILED:
-        st.error(t("keras_training.state_failed", detail=progress.detail), icon=":material/error:")
+        st.error(
+            ui.say("keras_training.state_failed", {"detail": progress.detail}, limit=200),
+            icon=":material/error:",
+        )
     elif state == training.STOPPED:
         key = (
             "state_stopped_partial"
@@ -536,7 +544,7 @@ cells[3].button(
 )
 message = lab.pop_message()
 if message:
-    st.error(t(message[0], **message[1]))
+    st.error(ui.say(*message))
 for problem in plan.continue_problems:
     st.warning(problem, icon=":material/block:")
 trained_spec = lab.run_spec()

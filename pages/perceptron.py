@@ -156,28 +156,40 @@ step_name = middle.radio(
     t("perceptron.step_function"), list(STEP_FUNCTIONS), horizontal=True, key="perceptron_phi"
 )
 eta = right.number_input(
-    t("perceptron.learning_rate"), value=1.0, step=0.1, format="%.3f", key="perceptron_eta"
+    t("perceptron.learning_rate"),
+    value=1.0,
+    max_value=lab.MAX_ETA,  # no minimum: η ≤ 0 gets the lesson's message
+    step=0.1,
+    format="%.3f",
+    key="perceptron_eta",
 )
 epochs = right.number_input(
     t("perceptron.epochs"),
     value=100,
     min_value=0,
-    max_value=500,
+    max_value=lab.MAX_EPOCHS,
     step=1,
     help=t("perceptron.epochs_help"),
     key="perceptron_epochs",
 )
 shuffle = last.toggle(t("perceptron.shuffle"), key="perceptron_shuffle")
 seed = last.number_input(
-    t("perceptron.seed"), value=42, min_value=0, step=1, disabled=not shuffle, key="perceptron_seed"
+    t("perceptron.seed"),
+    value=42,
+    min_value=0,
+    max_value=lab.MAX_SEED,
+    step=1,
+    disabled=not shuffle,
+    key="perceptron_seed",
 )
 
 wanted = lab.Settings(
     x_feature, y_feature, positive, float(eta), int(epochs), bool(shuffle), int(seed), step_name
 )
 problems = lab.problems(wanted)
+bounds = {"max_eta": lab.MAX_ETA, "max_epochs": lab.MAX_EPOCHS, "max_seed": lab.MAX_SEED}
 for code in problems:
-    st.error(t(f"perceptron.bad_{code}"), icon="⚠️")
+    st.error(t(f"perceptron.bad_{code}", **bounds), icon="⚠️")
 if problems:
     settings = st.session_state.get(GOOD_KEY, lab.Settings())
     st.info(t("perceptron.kept_last"))

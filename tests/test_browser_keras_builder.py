@@ -55,3 +55,30 @@ def test_builder_in_presenter_mode(tab, app_url):
     assert_no_error_box(tab)
     assert metric_values(tab)[0] == BOOK
     screenshot(tab, "keras_builder-ko-presenter")
+
+
+HOSTILE_LINKS = {
+    "link": "[click](https://evil.example/phish)",
+    "image": "![t](http://127.0.0.1:9/track.png)",
+    "latex": r"$\rule{5000px}{5000px}$",
+    "html": "<img src=x onerror=alert(1)>",
+    "colour": ":red[red] :smile:",
+}
+
+
+def test_values_from_a_link_show_as_plain_text(tab, app_url):
+    """The refused value is quoted exactly, and nothing of it becomes an element."""
+    from urllib.parse import quote
+
+    tab.set_default_timeout(120_000)
+    for name, payload in HOSTILE_LINKS.items():
+        tab.goto(f"{app_url}/keras_builder?lang=en&data={quote(payload, safe='')}")
+        wait_idle(tab)
+        alert = tab.locator('[data-testid="stAlert"]').filter(has_text="data set").first
+        assert_no_error_box(tab)
+        assert payload in alert.inner_text(), name
+        text = alert.locator('[data-testid="stMarkdownContainer"]')
+        made = text.locator("a, img, .katex, script, strong, em, span, h1, li")
+        assert made.count() == 0, (name, text.inner_html())
+        assert text.locator("code").inner_text() == payload
+        screenshot(tab, f"keras_builder-en-hostile-{name}")

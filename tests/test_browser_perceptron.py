@@ -97,7 +97,44 @@ def test_bad_input_keeps_the_page(tab, app_url):
     field.fill("0")
     field.press("Enter")
     wait_idle(tab)
-    tab.get_by_text(i18n.translate("perceptron.bad_eta")).wait_for()
+    bounds = {"max_eta": lab.MAX_ETA, "max_epochs": lab.MAX_EPOCHS, "max_seed": lab.MAX_SEED}
+    tab.get_by_text(i18n.translate("perceptron.bad_eta", **bounds)).wait_for()
     assert_no_error_box(tab)
     assert tab.locator('[data-testid="stPlotlyChart"]').count() == 6
     screenshot(tab, "perceptron-en-bad-eta")
+
+
+def selectbox(tab, label: str):
+    return tab.locator('[data-testid="stSelectbox"]').filter(has=tab.get_by_text(label, exact=True))
+
+
+def choose(tab, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    box = selectbox(tab, label)
+    item = tab.get_by_role("option", name=option)
+    for _ in range(3):  # a rerun right after loading can close the list again
+        box.locator("input").click()
+        try:
+            item.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            wait_idle(tab)
+    item.click()
+    wait_idle(tab)
+
+
+def test_switching_the_language_relabels_the_chosen_options(tab, app_url):
+    goto(tab, app_url, "perceptron")
+    choose(tab, i18n.translate("perceptron.feature_x"), i18n.translate("perceptron.feature_0"))
+    versicolor = i18n.translate("perceptron.class_versicolor")
+    choose(tab, i18n.translate("perceptron.positive"), versicolor)
+    tab.locator('[data-testid="stSidebar"]').get_by_text("한국어").click()
+    tab.get_by_role("heading", name=i18n.translate("perceptron.title", "ko")).first.wait_for()
+    wait_idle(tab)
+    assert_no_error_box(tab)
+    x_box = selectbox(tab, i18n.translate("perceptron.feature_x", "ko")).locator("input")
+    positive = selectbox(tab, i18n.translate("perceptron.positive", "ko")).locator("input")
+    # the same choices, now said in Korean
+    assert x_box.input_value() == i18n.translate("perceptron.feature_0", "ko")
+    assert positive.input_value() == i18n.translate("perceptron.class_versicolor", "ko")
+    screenshot(tab, "perceptron-ko-after-switch")

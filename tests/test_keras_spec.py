@@ -157,7 +157,7 @@ def test_url_is_short_and_readable():
     assert query["layers"] == layers
     weighted = specs.default_spec("iris")
     weighted.fit.class_weight = {"0": 1.0, "2": 2.5}
-    assert specs.to_query(weighted)["cw"] == "0:1~2:2.5"
+    assert specs.to_query(weighted)["cw"] == "0:1.0~2:2.5"
     assert specs.from_query(specs.to_query(weighted))[0].fit.class_weight == {"0": 1.0, "2": 2.5}
 
 
@@ -170,12 +170,110 @@ def test_url_is_short_and_readable():
         ({"data": "fashion_mnist", "epochs": "ten"}, "query"),
         ({"data": "fashion_mnist", "lr": "inf"}, "query"),
         ({"data": "fashion_mnist", "cw": "0=1"}, "query"),
+        ({"data": "fashion_mnist", "cw": "²:1"}, "query"),
+        ({"data": "fashion_mnist", "cw": "0:1_000"}, "query"),
+        ({"data": "fashion_mnist", "epochs": "٣"}, "query"),
+        ({"data": "fashion_mnist", "lr": "nan"}, "query"),
+        ({"data": "fashion_mnist", "lr": "1e999"}, "query"),
+        ({"data": "fashion_mnist", "split": "0x10"}, "query"),
+        ({"data": "fashion_mnist", "metrics": "accuracy~" * 20}, "query"),
+        ({"data": "moons", "layers": "~".join(["flatten"] * 300)}, "too_many_layers_total"),
+        ({"data": "moons", "layers": "flatten~" * 12 + "dense.1.sigmoid"}, "too_many_layers_total"),
+        ({"data": "moons", "layers": "dense.1." + "x" * 5000}, "query_too_long"),
     ],
 )
 def test_unreadable_links_give_no_spec_and_say_why(params, key):
     spec, problems = specs.from_query(params)
     assert spec is None
     assert [p.key for p in problems] == [f"keras_lab.problem_{key}"]
+
+
+def _random_spec(rng) -> ModelSpec:
+    """A valid spec with random layers, names, initializers and awkward floats."""
+    dataset = str(rng.choice(list(specs.DATASETS)))
+    spec = specs.default_spec(dataset)
+    hidden = []
+    for i in range(int(rng.integers(0, specs.MAX_DENSE_LAYERS))):  # and the output layer
+        name = f"h{i}_{rng.integers(1000)}" if rng.random() < 0.5 else ""
+        layer = dense(int(rng.integers(1, specs.MAX_UNITS + 1)), str(rng.choice(specs.ACTIVATIONS)))
+        layer.name = name
+        layer.kernel_initializer = str(rng.choice(specs.INITIALIZERS))
+        layer.bias_initializer = str(rng.choice(specs.INITIALIZERS))
+        hidden.append(layer)
+    spec.layers = [*hidden, spec.layers[-1]]
+    spec.layers = specs.switch_dataset(spec, dataset).layers  # Flatten first for images
+    optimizer = spec.compile.optimizer
+    optimizer.name = str(rng.choice(specs.OPTIMIZERS))
+    optimizer.learning_rate = float(10 ** rng.uniform(-9, 1))
+    optimizer.momentum = (
+        float(rng.uniform(0, specs.MAX_MOMENTUM))
+        if optimizer.name in specs.MOMENTUM_OPTIMIZERS
+        else 0.0
+    )
+    spec.fit.epochs = int(rng.integers(1, specs.MAX_EPOCHS + 1))
+    spec.fit.batch_size = int(rng.integers(1, specs.MAX_BATCH_SIZE + 1))
+    spec.fit.validation = str(rng.choice([specs.HELD_OUT, specs.FRACTION]))
+    spec.fit.validation_split = float(
+        rng.uniform(specs.MIN_VALIDATION_SPLIT, specs.MAX_VALIDATION_SPLIT)
+    )
+    if spec.task != specs.REGRESSION:
+        n_classes = max(specs.DATASETS[dataset].n_outputs, 2)
+        spec.fit.class_weight = [
+            None,
+            specs.BALANCED,
+            {str(c): float(rng.uniform(0, specs.MAX_CLASS_WEIGHT)) for c in range(n_classes)},
+        ][int(rng.integers(3))]
+    return spec
+
+
+def test_random_specs_survive_the_url_exactly():
+    rng = np.random.default_rng(20261128)
+    for _ in range(300):
+        spec = _random_spec(rng)
+        assert specs.errors(specs.validate(spec)) == [], spec
+        again, problems = specs.from_query(specs.to_query(spec))
+        assert specs.errors(problems) == []
+        assert again.to_dict() == spec.to_dict()
+
+
+def test_url_keeps_full_precision_and_the_split_of_held_out_validation():
+    spec = specs.default_spec("iris")
+    spec.compile.optimizer.learning_rate = 0.0012345678
+    spec.fit.class_weight = {"0": 1 / 3, "1": 1.0, "2": 2 / 3}
+    spec.fit.validation, spec.fit.validation_split = specs.HELD_OUT, 0.3
+    again = specs.from_query(specs.to_query(spec))[0]
+    assert again.compile.optimizer.learning_rate == 0.0012345678
+    assert again.fit.class_weight == {"0": 1 / 3, "1": 1.0, "2": 2 / 3}
+    assert (again.fit.validation, again.fit.validation_split) == (specs.HELD_OUT, 0.3)
+
+
+def test_older_links_with_a_fraction_in_val_still_read():
+    spec = specs.from_query({"data": "iris", "val": "0.25"})[0]
+    assert (spec.fit.validation, spec.fit.validation_split) == (specs.FRACTION, 0.25)
+
+
+def test_a_link_cannot_carry_a_value_the_training_widgets_refuse():
+    for query, key in [
+        ({"cw": "0:1000~1:1"}, "class_weight_value"),
+        ({"val": "fraction", "split": "0.01"}, "validation_split"),
+        ({"opt": "sgd", "momentum": "0.9995"}, "momentum"),
+        ({"lr": "50"}, "learning_rate"),
+    ]:
+        problems = specs.from_query({"data": "iris", **query})[1]
+        assert [p.key for p in specs.errors(problems)] == [f"keras_lab.problem_{key}"]
+
+
+def test_huge_links_are_refused_before_any_parsing():
+    import time
+
+    layers = "~".join(["flatten"] * 100_000)
+    start = time.perf_counter()
+    spec, problems = specs.from_query({"data": "moons", "layers": layers})
+    assert spec is None and problems[0].key == "keras_lab.problem_query_too_long"
+    many = specs.book_model()
+    many.layers = [flatten()] * 5000 + many.layers
+    assert [p.key for p in specs.validate(many)] == ["keras_lab.problem_too_many_layers_total"]
+    assert time.perf_counter() - start < 0.5
 
 
 def test_readable_link_with_a_bad_value_is_validated():

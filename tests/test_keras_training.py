@@ -291,6 +291,22 @@ def test_limits_let_the_notes_models_train_and_stop_what_is_too_large():
     assert problem.values == {"value": "5,000,000", "max": "3,000,000"}
 
 
+def test_every_layer_counts_in_the_work_budget():
+    from nnplay.keras_lab import build
+    from nnplay.keras_lab import spec as specs
+
+    plain = specs.default_spec("fashion_mnist")
+    stacked = plain.copy()
+    stacked.layers = [specs.flatten() for _ in range(specs.MAX_LAYERS - 3)] + plain.layers[1:]
+    assert build.count_params(stacked) == build.count_params(plain)
+    assert build.cost_per_example(stacked) > build.cost_per_example(plain) + 7 * 784
+    server = limits.Limits(max_work=build.cost_per_example(plain) * 1000.0)
+    run = dict(params=build.count_params(plain), train_samples=1000, epochs=1, batch_size=32)
+    assert limits.check(server, **run, cost_per_example=build.cost_per_example(plain)) == []
+    problems = limits.check(server, **run, cost_per_example=build.cost_per_example(stacked))
+    assert [p.key for p in problems] == ["keras_training.limit_work"]
+
+
 def test_limits_can_be_changed_by_environment_variables():
     changed = limits.Limits.from_env(
         {"NNPLAY_LIMIT_MAX_PARAMS": "1000", "NNPLAY_LIMIT_MAX_EPOCHS": "-3", "X": "1"}

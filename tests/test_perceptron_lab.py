@@ -24,6 +24,12 @@ IRIS = datasets.iris()
         ({"eta0": -0.5, "max_epochs": 0}, ["eta", "epochs"]),
         ({"x_feature": 3, "y_feature": 3}, ["features"]),
         ({"step": "relu"}, ["step"]),
+        ({"eta0": 1e307}, ["eta"]),
+        ({"eta0": float("nan")}, ["eta"]),
+        ({"seed": 2**32, "shuffle": True}, ["seed"]),
+        ({"max_epochs": lab.MAX_EPOCHS + 1}, ["epochs"]),
+        ({"positive": "rose"}, ["positive"]),
+        ({"x_feature": "petal length (cm)"}, ["features"]),
     ],
 )
 def test_problems_name_every_bad_setting(changes, expected):
@@ -149,3 +155,21 @@ def test_catalogs_speak_of_what_the_page_shows():
         differences = i18n.translate("perceptron.differences", lang)
         assert re.search(r"y \\cdot z \\le 0", differences)
         assert "tol=None" in differences and "n_iter_no_change=5" in differences
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        lab.Settings(eta0=lab.MAX_ETA, max_epochs=lab.MAX_EPOCHS),
+        lab.Settings(shuffle=True, seed=lab.MAX_SEED, positive="all"),
+        lab.Settings(eta0=1e-12, max_epochs=1, step="sgn", positive="versicolor"),
+    ],
+)
+def test_settings_at_the_bounds_train_and_match_scikit_learn(settings):
+    assert lab.problems(settings) == []
+    ours = lab.train(IRIS, settings)
+    X, y = lab.task(IRIS, settings)
+    assert np.isfinite(ours.coef_).all()
+    twin = lab.sklearn_twin(IRIS, settings)  # scikit-learn accepts every allowed setting
+    assert np.isfinite(twin.coef_).all()
+    assert 0 < ours.score(X, y) <= 1

@@ -78,8 +78,10 @@ def test_animation_has_frames_play_pause_and_a_slider(page):
     ],
 )
 def test_bad_input_shows_a_message_and_keeps_the_last_good_result(page, key, value, message):
+    """Values the widgets allow but the rule cannot use: the lesson says why."""
     at = page(PAGE)
-    at.selectbox(key="perceptron_positive").select("versicolor").run()
+    at.selectbox(key="perceptron_positive").select("versicolor")
+    at.toggle(key="perceptron_shuffle").set_value(True).run()  # the seed is enabled
     updates = metric(at, "metric_updates")
     widget = at.selectbox(key=key) if key == "perceptron_y" else at.number_input(key=key)
     if key == "perceptron_y":
@@ -87,13 +89,15 @@ def test_bad_input_shows_a_message_and_keeps_the_last_good_result(page, key, val
     else:
         widget.set_value(value).run()
     assert_clean(at)
-    assert i18n.translate(f"perceptron.{message}") in [e.value for e in at.error]
+    bounds = {"max_eta": lab.MAX_ETA, "max_epochs": lab.MAX_EPOCHS, "max_seed": lab.MAX_SEED}
+    assert i18n.translate(f"perceptron.{message}", **bounds) in [e.value for e in at.error]
     assert i18n.translate("perceptron.kept_last") in [i.value for i in at.info]
     assert metric(at, "metric_updates") == updates  # still the versicolor result
     assert len(at.get("plotly_chart")) == 6
     # fixing the input trains again
     at.number_input(key="perceptron_eta").set_value(1.0)
     at.number_input(key="perceptron_epochs").set_value(100)
+    at.number_input(key="perceptron_seed").set_value(42)
     at.selectbox(key="perceptron_y").select(3)
     at.selectbox(key="perceptron_positive").select("setosa").run()
     assert not at.error
@@ -145,3 +149,32 @@ def test_page_never_imports_tensorflow():
     loaded = modules_after_opening([PAGE])
     assert "sklearn" in loaded  # the page did run: it loaded Iris
     assert "tensorflow" not in loaded and "keras" not in loaded
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("perceptron_eta", 1e307),
+        ("perceptron_eta", float("nan")),
+        ("perceptron_eta", float("inf")),
+        ("perceptron_epochs", 501),
+        ("perceptron_seed", 2**32),
+        ("perceptron_seed", -1),
+    ],
+)
+def test_values_beyond_the_widgets_bounds_are_refused(page, key, value):
+    """As a modified client could send them: the page stays whole, the value is not used."""
+    at = page(PAGE)
+    at.toggle(key="perceptron_shuffle").set_value(True).run()
+    expected = metric(at, "metric_updates")
+    at.number_input(key=key).set_value(value).run()
+    assert_clean(at)
+    assert not at.error
+    assert metric(at, "metric_updates") == expected
+    defaults = lab.Settings()
+    default = {
+        "perceptron_eta": defaults.eta0,
+        "perceptron_epochs": defaults.max_epochs,
+        "perceptron_seed": defaults.seed,
+    }[key]
+    assert at.session_state[key] == default

@@ -93,6 +93,16 @@ def count_params(spec: ModelSpec) -> int:
     return sum(row.params for row in summary_rows(spec))
 
 
+def cost_per_example(spec: ModelSpec) -> int:
+    """Arithmetic one example costs, counting every layer.
+
+    A Dense layer costs its parameters (a multiply-add each), and every layer,
+    Flatten included, costs the values it outputs (each is written once), so
+    stacking layers that hold no weights is not free.
+    """
+    return sum(row.params + math.prod(row.output_shape[1:]) for row in summary_rows(spec))
+
+
 def make_optimizer(spec: ModelSpec):
     """The Keras optimizer the spec names, with its learning rate (and momentum)."""
     import keras

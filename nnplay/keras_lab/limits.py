@@ -36,9 +36,10 @@ class Limits:
         Gradient steps in one Train or Continue (epochs × batches per epoch);
         stops ``batch_size=1`` on a large set.
     max_work : float
-        Parameters × training examples × epochs of one Train or Continue, a
-        measure of the arithmetic it costs (the book model for 30 epochs on
-        55,000 images: 4.4e11).
+        Cost per example × training examples × epochs of one Train or Continue,
+        a measure of the arithmetic it costs; the cost per example counts every
+        layer (:func:`nnplay.keras_lab.build.cost_per_example`: parameters plus
+        output values; the book model for 30 epochs on 55,000 images: 4.4e11).
     """
 
     max_params: int = 3_000_000
@@ -94,6 +95,7 @@ def check(
     epochs: int,
     batch_size: int,
     epochs_done: int = 0,
+    cost_per_example: int | None = None,
 ) -> list[LimitProblem]:
     """Every limit one Train (or Continue) would exceed; empty when it may run.
 
@@ -109,6 +111,8 @@ def check(
     batch_size : int
     epochs_done : int
         Epochs the model has already been trained (for Continue).
+    cost_per_example : int, optional
+        Arithmetic per example over all layers; ``params`` when not given.
 
     Returns
     -------
@@ -130,7 +134,8 @@ def check(
     steps = epochs * math.ceil(train_samples / max(1, batch_size))
     if steps > limits.max_steps:
         problems.append(_problem("steps", value=steps, max=limits.max_steps))
-    work = float(params) * train_samples * epochs
+    cost = params if cost_per_example is None else cost_per_example
+    work = float(cost) * train_samples * epochs
     if work > limits.max_work:
         problems.append(_problem("work", value=work, max=float(limits.max_work)))
     return problems

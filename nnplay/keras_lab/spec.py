@@ -151,11 +151,19 @@ _PROBABILITY_LOSSES = {SPARSE_CCE: "softmax", CCE: "softmax", BCE: "sigmoid"}
 
 MAX_UNITS = 2048
 MAX_DENSE_LAYERS = 10
+MAX_LAYERS = MAX_DENSE_LAYERS + 2  # every kind counts: Flatten layers too
 MAX_EPOCHS = 200
 MAX_BATCH_SIZE = 4096
 MAX_LEARNING_RATE = 10.0
+MIN_VALIDATION_SPLIT = 0.05
 MAX_VALIDATION_SPLIT = 0.5
+MAX_MOMENTUM = 0.999
+MAX_CLASS_WEIGHT = 100.0
+MAX_QUERY_CHARS = 4000  # a link's model parameters, all together
 _NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+# Strict ASCII forms: int() and float() also accept "²"-like digits, "1_000", "nan", "inf".
+_INT_PATTERN = re.compile(r"[0-9]{1,9}")
+_FLOAT_PATTERN = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 # --------------------------------------------------------------------------- data classes
 
@@ -579,6 +587,8 @@ def _is_number(value: object) -> bool:
 
 
 def _validate_layers(spec: ModelSpec) -> list[Problem]:
+    if len(spec.layers) > MAX_LAYERS:  # before looking at any layer
+        return [_problem("too_many_layers_total", "layers", max=MAX_LAYERS)]
     problems: list[Problem] = []
     dense_count = 0
     flat = len(spec.input_shape) <= 1
@@ -690,9 +700,11 @@ def _validate_compile(spec: ModelSpec, task: str) -> list[Problem]:
                 max=MAX_LEARNING_RATE,
             )
         )
-    if not _is_number(optimizer.momentum) or not 0 <= optimizer.momentum < 1:
+    if not _is_number(optimizer.momentum) or not 0 <= optimizer.momentum <= MAX_MOMENTUM:
         problems.append(
-            _problem("momentum", "compile.optimizer.momentum", value=optimizer.momentum)
+            _problem(
+                "momentum", "compile.optimizer.momentum", value=optimizer.momentum, max=MAX_MOMENTUM
+            )
         )
     fitting = METRICS_BY_TASK[task]
     for metric in spec.compile.metrics:
@@ -715,13 +727,15 @@ def _validate_fit(spec: ModelSpec, info: DatasetInfo) -> list[Problem]:
     if fit.validation not in (HELD_OUT, FRACTION):
         problems.append(_problem("validation", "fit.validation", value=fit.validation))
     elif fit.validation == FRACTION and (
-        not _is_number(fit.validation_split) or not 0 < fit.validation_split <= MAX_VALIDATION_SPLIT
+        not _is_number(fit.validation_split)
+        or not MIN_VALIDATION_SPLIT <= fit.validation_split <= MAX_VALIDATION_SPLIT
     ):
         problems.append(
             _problem(
                 "validation_split",
                 "fit.validation_split",
                 value=fit.validation_split,
+                min=MIN_VALIDATION_SPLIT,
                 max=MAX_VALIDATION_SPLIT,
             )
         )
@@ -733,13 +747,19 @@ def _validate_fit(spec: ModelSpec, info: DatasetInfo) -> list[Problem]:
     elif isinstance(weights, dict):
         n_classes = max(info.n_outputs, 2)
         for key, value in weights.items():
-            if not str(key).isdigit() or int(key) >= n_classes:
+            if not _INT_PATTERN.fullmatch(str(key)) or int(key) >= n_classes:
                 problems.append(
                     _problem("class_weight_class", "fit.class_weight", label=key, max=n_classes - 1)
                 )
-            elif not _is_number(value) or value < 0:
+            elif not _is_number(value) or not 0 <= value <= MAX_CLASS_WEIGHT:
                 problems.append(
-                    _problem("class_weight_value", "fit.class_weight", label=key, value=value)
+                    _problem(
+                        "class_weight_value",
+                        "fit.class_weight",
+                        label=key,
+                        value=value,
+                        max=MAX_CLASS_WEIGHT,
+                    )
                 )
     elif weights != BALANCED:
         problems.append(_problem("class_weight", "fit.class_weight", value=weights))
@@ -792,6 +812,7 @@ QUERY_KEYS = (
     "epochs",
     "batch",
     "val",
+    "split",
     "cw",
 )
 _ITEM_SEP = "~"  # URL-safe: between layers, metrics, class weights
@@ -800,8 +821,12 @@ _FIELD_SEP = "."  # between a layer's fields (names cannot contain it)
 _OPTIONAL_FIELD_DEFAULTS = {3: "", 4: "glorot_uniform", 5: "zeros"}
 
 
+_MAX_ITEMS = {"metrics": 8, "cw": 16}  # besides layers (MAX_LAYERS)
+
+
 def _number(value: float) -> str:
-    return format(value, "g") if isinstance(value, float) else str(value)
+    # repr is the shortest text that reads back as the same float.
+    return repr(float(value)) if isinstance(value, float) else str(value)
 
 
 def _layer_to_query(layer: LayerSpec) -> str:
@@ -838,7 +863,8 @@ def to_query(spec: ModelSpec) -> dict[str, str]:
         "metrics": _ITEM_SEP.join(compile_.metrics),
         "epochs": str(fit.epochs),
         "batch": str(fit.batch_size),
-        "val": HELD_OUT if fit.validation == HELD_OUT else _number(fit.validation_split),
+        "val": HELD_OUT if fit.validation == HELD_OUT else FRACTION,
+        "split": _number(fit.validation_split),
     }
     if fit.class_weight == BALANCED:
         query["cw"] = BALANCED
@@ -856,20 +882,25 @@ class _QueryError(ValueError):
 
 
 def _parse_int(name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise _QueryError(name, text) from None
+    if not _INT_PATTERN.fullmatch(text):
+        raise _QueryError(name, text)
+    return int(text)
 
 
 def _parse_float(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise _QueryError(name, text) from None
+    if not _FLOAT_PATTERN.fullmatch(text):
+        raise _QueryError(name, text)
+    value = float(text)
     if not math.isfinite(value):
         raise _QueryError(name, text)
     return value
+
+
+def _items(name: str, text: str, most: int) -> list[str]:
+    """The ``~``-separated items of a value, refused when there are more than ``most``."""
+    if text.count(_ITEM_SEP) >= most:
+        raise _QueryError(name, text)
+    return [item for item in text.split(_ITEM_SEP) if item]
 
 
 def _layer_from_query(text: str) -> LayerSpec:
@@ -912,13 +943,20 @@ def from_query(params: Mapping) -> tuple[ModelSpec | None, list[Problem]]:
     dataset = _get(params, "data")
     if dataset is None:
         return None, []
+    # Limits first, in time proportional to the link's length: nothing is parsed,
+    # built or counted for a link that is too long or has too many layers.
+    length = sum(len(_get(params, name) or "") for name in QUERY_KEYS)
+    if length > MAX_QUERY_CHARS:
+        return None, [_problem("query_too_long", "", length=length, max=MAX_QUERY_CHARS)]
     if dataset not in DATASETS:
         return None, [_problem("dataset", "dataset", dataset=dataset)]
+    layers = _get(params, "layers")
+    if layers is not None and layers.count(_ITEM_SEP) >= MAX_LAYERS:
+        return None, [_problem("too_many_layers_total", "layers", max=MAX_LAYERS)]
     spec = default_spec(dataset)
     try:
-        text = _get(params, "layers")
-        if text is not None:
-            spec.layers = [_layer_from_query(item) for item in text.split(_ITEM_SEP) if item]
+        if layers is not None:
+            spec.layers = [_layer_from_query(item) for item in _items("layers", layers, MAX_LAYERS)]
         if (text := _get(params, "loss")) is not None:
             spec.compile.loss = text
         if (text := _get(params, "opt")) is not None:
@@ -928,15 +966,17 @@ def from_query(params: Mapping) -> tuple[ModelSpec | None, list[Problem]]:
         if (text := _get(params, "momentum")) is not None:
             spec.compile.optimizer.momentum = _parse_float("momentum", text)
         if (text := _get(params, "metrics")) is not None:
-            spec.compile.metrics = [m for m in text.split(_ITEM_SEP) if m]
+            spec.compile.metrics = _items("metrics", text, _MAX_ITEMS["metrics"])
         if (text := _get(params, "epochs")) is not None:
             spec.fit.epochs = _parse_int("epochs", text)
         if (text := _get(params, "batch")) is not None:
             spec.fit.batch_size = _parse_int("batch", text)
+        if (text := _get(params, "split")) is not None:
+            spec.fit.validation_split = _parse_float("split", text)
         if (text := _get(params, "val")) is not None:
-            if text == HELD_OUT:
-                spec.fit.validation = HELD_OUT
-            else:
+            if text in (HELD_OUT, FRACTION):
+                spec.fit.validation = text
+            else:  # older links: val=<fraction>
                 spec.fit.validation = FRACTION
                 spec.fit.validation_split = _parse_float("val", text)
         if (text := _get(params, "cw")) is not None:
@@ -952,9 +992,9 @@ def _class_weight_from_query(text: str) -> str | dict[str, float] | None:
     if text == BALANCED:
         return BALANCED
     weights: dict[str, float] = {}
-    for item in text.split(_ITEM_SEP):
+    for item in _items("cw", text, _MAX_ITEMS["cw"]):
         label, sep, value = item.partition(":")
-        if not sep:
+        if not sep or not _INT_PATTERN.fullmatch(label):
             raise _QueryError("cw", text)
         weights[label] = _parse_float("cw", value)
     return weights

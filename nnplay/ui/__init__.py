@@ -7,8 +7,9 @@ helpers live in its submodules (``nnplay.ui.keras_lab``).
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -50,6 +51,8 @@ def init_session() -> None:
     st.session_state.setdefault(PRESENT_KEY, False)
     found = settings.from_query(st.query_params)
     if st.session_state.get(_SEEN_QUERY_KEY) != found:
+        if found.get(LANG_KEY, lang()) != lang():
+            _resend_choices()
         for key, value in found.items():
             st.session_state[key] = value
     _sync_url()
@@ -63,6 +66,42 @@ def lang() -> str:
 def t(key: str, **values: object) -> str:
     """Translate ``key`` into the session's language."""
     return i18n.translate(key, lang(), **values)
+
+
+_QUOTE_LIMIT = 40
+
+
+def plain(value: object, limit: int = _QUOTE_LIMIT) -> str:
+    """``value`` (from a link or a widget) as literal text inside markdown.
+
+    Shortened to ``limit`` characters, whitespace and control characters made
+    single spaces, and put in a code span: markdown, HTML, LaTeX, Streamlit's
+    icons and colours, and bare URLs (which GitHub-flavoured markdown would
+    link even when escaped) all stay plain text there.
+    """
+    text = "".join(c if c.isprintable() else " " for c in str(value))
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if not text:
+        return "` `"
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def say(key: str, values: Mapping[str, object] | None = None, limit: int = _QUOTE_LIMIT) -> str:
+    """Translate a message whose values may quote user input (made :func:`plain`).
+
+    Numbers stay numbers (the catalog may format them, ``{max:,}``).
+    """
+    safe = {
+        name: value
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else plain(value, limit)
+        for name, value in (values or {}).items()
+    }
+    return t(key, **safe)
 
 
 def presenter() -> bool:
@@ -87,6 +126,35 @@ def _sync_url() -> None:
     st.session_state[_SEEN_QUERY_KEY] = settings.from_query(st.query_params)
 
 
+def _resend_choices() -> None:
+    """Make every widget send its value to the browser again, for a new language.
+
+    A select box keeps the *label* of its choice in the browser; after a
+    language change that old label is no longer an option, so the browser
+    would go on showing it (and send it back). Setting each widget's value
+    again makes Streamlit send the value with its label in the new language.
+    Buttons (bool) and uploads are left alone: their values cannot be set.
+    """
+    state = st.session_state
+    for key in list(state.keys()):
+        value = state[key]
+        if isinstance(value, list | tuple):
+            scalar = all(_is_choice_value(v) for v in value)
+        else:
+            scalar = _is_choice_value(value)
+        if scalar and not key.startswith("_"):
+            state[key] = value
+
+
+def _is_choice_value(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _change_language() -> None:
+    _resend_choices()
+    _sync_url()
+
+
 def sidebar() -> None:
     """The language and presenter-mode switches."""
     with st.sidebar:
@@ -96,7 +164,7 @@ def sidebar() -> None:
             format_func=i18n.LANGUAGES.__getitem__,
             key=LANG_KEY,
             horizontal=True,
-            on_change=_sync_url,
+            on_change=_change_language,
         )
         st.toggle(
             t("common.presenter"),

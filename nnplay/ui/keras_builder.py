@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
+from nnplay.keras_lab import build, limits
 from nnplay.keras_lab import data as lab
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.spec import ModelSpec
@@ -386,19 +389,46 @@ def _keras_counts_now(architecture: str) -> tuple[tuple[tuple, int], ...]:
     return tuple((tuple(layer.output.shape), int(layer.count_params())) for layer in model.layers)
 
 
+class _KerasChecks:
+    """Keras builds for the count check: one at a time, few waiting, results kept.
+
+    One worker thread for the whole server, off the script thread, so a widget
+    change never waits for Keras; at most ``max_waiting`` builds queued or
+    running, so visitors cannot pile builds (and their memory) up.
+    """
+
+    def __init__(self, max_waiting: int = 4, max_kept: int = 512, counts=None):
+        self._counts = counts or _keras_counts_now
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnplay-keras-check")
+        self._lock = threading.Lock()
+        self._futures: OrderedDict[str, Future] = OrderedDict()
+        self.max_waiting, self.max_kept = max_waiting, max_kept
+
+    def future(self, architecture: str) -> Future | None:
+        """The build of ``architecture``; ``None`` when the queue is full (ask again later)."""
+        with self._lock:
+            future = self._futures.get(architecture)
+            if future is not None:
+                self._futures.move_to_end(architecture)
+                return future
+            if sum(not f.done() for f in self._futures.values()) >= self.max_waiting:
+                return None
+            future = self._pool.submit(self._counts, architecture)
+            self._futures[architecture] = future
+            for old in [a for a, f in self._futures.items() if f.done()]:
+                if len(self._futures) <= self.max_kept:
+                    break
+                del self._futures[old]
+            return future
+
+
 @st.cache_resource(show_spinner=False)
-def _checker() -> ThreadPoolExecutor:
-    # One Keras build at a time for the whole server, off the script thread: a
-    # widget change never waits for Keras, and visitors cannot pile builds up.
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnplay-keras-check")
-
-
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _keras_check(architecture: str) -> Future:
-    return _checker().submit(_keras_counts_now, architecture)
+def _checks() -> _KerasChecks:
+    return _KerasChecks()
 
 
 CHECK_FAILED = "failed"
+CHECK_TOO_LARGE = "too_large"
 
 
 def keras_counts(spec: ModelSpec, wait: float = 0.0) -> tuple[tuple[tuple, int], ...] | str | None:
@@ -406,10 +436,17 @@ def keras_counts(spec: ModelSpec, wait: float = 0.0) -> tuple[tuple[tuple, int],
 
     Keras builds the model in a background thread, once per architecture for
     the whole server (activations, names and initializers do not change the
-    counts). Returns ``None`` while it is still building (after waiting up to
-    ``wait`` seconds), and :data:`CHECK_FAILED` if the build failed.
+    counts). ``spec`` must be valid. Returns ``None`` while it is still
+    building or waiting for its turn (after waiting up to ``wait`` seconds),
+    :data:`CHECK_FAILED` if the build failed, and :data:`CHECK_TOO_LARGE`
+    without building anything when the model is over the server's parameter
+    limit.
     """
-    future = _keras_check(_architecture(spec))
+    if build.count_params(spec) > limits.Limits.from_env().max_params:
+        return CHECK_TOO_LARGE
+    future = _checks().future(_architecture(spec))
+    if future is None:
+        return None
     try:
         return future.result(timeout=wait)
     except TimeoutError:

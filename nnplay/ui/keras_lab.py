@@ -24,6 +24,8 @@ from nnplay.keras_lab import data as lab
 from nnplay.keras_lab.spec import (
     DATASETS,
     LOSSES_BY_TASK,
+    MAX_LEARNING_RATE,
+    MAX_MOMENTUM,
     METRICS_BY_TASK,
     MOMENTUM_OPTIMIZERS,
     OPTIMIZERS,
@@ -34,7 +36,7 @@ from nnplay.keras_lab.spec import (
     Problem,
     book_model,
 )
-from nnplay.ui import t
+from nnplay.ui import say, t
 
 SPEC_KEY = "lab_spec"
 
@@ -61,7 +63,7 @@ def set_spec(spec: ModelSpec) -> None:
 def show_problems(problems: list[Problem]) -> None:
     """Each problem as an error or a warning box, in the session's language."""
     for problem in problems:
-        text = t(problem.key, **problem.values)
+        text = say(problem.key, problem.values)
         if problem.severity == "error":
             st.error(text, icon=":material/error:")
         else:
@@ -244,8 +246,8 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
     learning_rate = cells[2 % columns].number_input(
         t("keras_lab.learning_rate"),
         min_value=0.0,
-        max_value=100.0,
-        value=float(current.optimizer.learning_rate),
+        max_value=MAX_LEARNING_RATE,
+        value=float(min(max(current.optimizer.learning_rate, 0.0), MAX_LEARNING_RATE)),
         step=0.001,
         format="%g",
         key=f"{prefix}_learning_rate",
@@ -255,8 +257,8 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
     momentum = cells[0].number_input(
         t("keras_lab.momentum"),
         min_value=0.0,
-        max_value=0.999,
-        value=float(min(max(current.optimizer.momentum, 0.0), 0.999)),
+        max_value=MAX_MOMENTUM,
+        value=float(min(max(current.optimizer.momentum, 0.0), MAX_MOMENTUM)),
         step=0.05,
         format="%g",
         key=f"{prefix}_momentum",

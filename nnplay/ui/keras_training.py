@@ -73,16 +73,16 @@ def run_spec() -> specs.ModelSpec | None:
 
 
 def _limit_texts(problems: list[limits.LimitProblem]) -> list[str]:
-    from nnplay.ui import t
+    from nnplay.ui import say
 
-    return [t(p.key, **p.values) for p in problems]
+    return [say(p.key, p.values) for p in problems]
 
 
 def make_plan(spec: specs.ModelSpec, data: LabData) -> Plan:
     """Check ``spec`` (with this page's settings) against the spec rules and the limits."""
-    from nnplay.ui import t
+    from nnplay.ui import say, t
 
-    problems = [t(p.key, **p.values) for p in specs.errors(specs.validate(spec))]
+    problems = [say(p.key, p.values) for p in specs.errors(specs.validate(spec))]
     n_train = len(data.X_train)
     if spec.fit.validation == specs.FRACTION:
         n_train -= max(1, round(n_train * spec.fit.validation_split))
@@ -101,6 +101,7 @@ def make_plan(spec: specs.ModelSpec, data: LabData) -> Plan:
                 train_samples=n_train,
                 epochs=options.epochs,
                 batch_size=options.batch_size,
+                cost_per_example=build.cost_per_example(spec),
             )
         )
     run = get_run()
@@ -118,6 +119,7 @@ def make_plan(spec: specs.ModelSpec, data: LabData) -> Plan:
                     epochs=options.epochs,
                     batch_size=options.batch_size,
                     epochs_done=run.epochs_done,
+                    cost_per_example=build.cost_per_example(trained),
                 )
             )
     return Plan(spec, options, problems, continue_problems)
