@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnplay.datasets import Dataset
+from nnplay.messages import Message
 from nnplay.perceptron import STEP_FUNCTIONS, Perceptron, Trace
 
 ALL_CLASSES = "all"
@@ -65,14 +66,24 @@ class Settings:
         return (self.x_feature, self.y_feature)
 
 
-def problems(settings: Settings) -> list[str]:
-    """What is wrong with ``settings``, as short codes (empty when all is well).
+def problems(settings: Settings) -> list[Message]:
+    """What is wrong with ``settings`` (empty when all is well).
 
-    ``"eta"``: learning rate not in (0, :data:`MAX_ETA`] (or not a number);
-    ``"epochs"``: not 1 to :data:`MAX_EPOCHS`; ``"seed"``: not 0 to
-    :data:`MAX_SEED`; ``"features"``: the same feature twice (or not an Iris
-    column); ``"positive"``: not a class choice; ``"step"``: unknown step function.
+    Keys ``perceptron.bad_<what>``, with the bounds as values: ``eta``: learning
+    rate not in (0, :data:`MAX_ETA`] (or not a number); ``epochs``: not 1 to
+    :data:`MAX_EPOCHS`; ``seed``: not 0 to :data:`MAX_SEED`; ``features``: the
+    same feature twice (or not an Iris column); ``positive``: not a class
+    choice; ``step``: unknown step function.
     """
+    return [
+        Message(f"perceptron.bad_{code}", dict(BOUNDS), where=code) for code in _codes(settings)
+    ]
+
+
+BOUNDS = {"max_eta": MAX_ETA, "max_epochs": MAX_EPOCHS, "max_seed": MAX_SEED}
+
+
+def _codes(settings: Settings) -> list[str]:
     found = []
     if not 0 < settings.eta0 <= MAX_ETA:  # also refuses NaN
         found.append("eta")

@@ -12,6 +12,7 @@ import numpy as np
 
 from nnplay.activations import HIDDEN_CHOICES
 from nnplay.datasets import xor
+from nnplay.messages import Message
 from nnplay.mlp import MLP
 from nnplay.perceptron import Perceptron
 
@@ -19,6 +20,8 @@ LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
 """Learning rates offered on the page; 10 makes the linear network blow up."""
 
 MAX_HIDDEN_UNITS = 8
+MIN_EPOCHS, MAX_EPOCHS = 50, 2000
+MAX_SEED = 9999
 N_FRAMES = 51
 """Snapshots kept for the animation: before training, then every epochs / 50 (a whole
 number, as the page offers multiples of 50 epochs)."""
@@ -58,6 +61,32 @@ class Settings:
             raise ValueError(f"unknown activation {self.activation!r}")
         if not self.learning_rate > 0 or self.epochs < 1:
             raise ValueError("learning rate and epochs must be positive")
+
+
+def problems(settings: Settings) -> list[Message]:
+    """Why no network can be trained from ``settings`` (empty when one can).
+
+    ``xor.err_no_hidden``: no hidden unit (the page's slider starts at 0 to make
+    that point); ``xor.err_settings``: a value outside the page's choices.
+    """
+    if settings.hidden_units == 0:
+        return [Message("xor.err_no_hidden", where="hidden")]
+    try:
+        settings.check()
+    except ValueError:
+        return [Message("xor.err_settings", where="settings")]
+    inside = (
+        settings.hidden_units <= MAX_HIDDEN_UNITS
+        and settings.learning_rate in LEARNING_RATES
+        and MIN_EPOCHS <= settings.epochs <= MAX_EPOCHS
+        and 0 <= settings.seed <= MAX_SEED
+    )
+    return [] if inside else [Message("xor.err_settings", where="settings")]
+
+
+def diverged(settings: Settings, epoch: int) -> Message:
+    """The message for a training whose loss blew up in ``epoch``."""
+    return Message("xor.err_diverged", {"lr": settings.learning_rate, "epoch": epoch}, where="lr")
 
 
 def network(settings: Settings, *, activation: str | None = None) -> MLP:

@@ -8,6 +8,7 @@ from nnplay.charts import keras_training as charts
 from nnplay.keras_lab import build, evaluate, training
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.data import DOWNLOAD_MB, DatasetUnavailable
+from nnplay.messages import Message
 from nnplay.ui import keras_lab
 from nnplay.ui import keras_training as lab
 
@@ -196,7 +197,7 @@ def status(progress: training.Progress) -> None:
         )
     elif state == training.FAILED:
         st.error(
-            ui.say("keras_training.state_failed", {"detail": progress.detail}, limit=200),
+            ui.say(Message("keras_training.state_failed", {"detail": progress.detail}), limit=200),
             icon=":material/error:",
         )
     elif state == training.STOPPED:
@@ -469,6 +470,7 @@ def downloads(run: training.TrainingRun, spec: specs.ModelSpec) -> None:
 
 ui.page_header("keras_training")
 keras_lab.load_tensorflow()
+keras_lab.show_problems(keras_lab.read_link())
 
 spec = keras_lab.get_spec()
 st.page_link(
@@ -498,6 +500,8 @@ plan = lab.make_plan(new_spec, data)
 if not plan.problems and new_spec.to_dict() != spec.to_dict():
     keras_lab.set_spec(new_spec)  # the builder page and its code export follow
     st.session_state[_SEEN] = new_spec.to_dict()
+keras_lab.write_link(keras_lab.get_spec())  # the model and its settings, to share
+st.caption(t("keras_training.link_note"))
 for problem in plan.problems:
     st.error(problem, icon=":material/block:")
 
@@ -544,7 +548,7 @@ cells[3].button(
 )
 message = lab.pop_message()
 if message:
-    st.error(ui.say(*message))
+    ui.show([message])
 for problem in plan.continue_problems:
     st.warning(problem, icon=":material/block:")
 trained_spec = lab.run_spec()

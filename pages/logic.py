@@ -4,8 +4,10 @@ import streamlit as st
 
 from nnplay import logic, ui
 from nnplay.charts.logic import network_figure
+from nnplay.ui.page_state import PageState
 
 t = ui.t
+page = PageState("logic")
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -17,6 +19,7 @@ def diagram(name: str, a: int, b: int, presenter: bool, label: str):
 
 
 ui.page_header("logic")
+page.start()
 
 st.subheader(t("logic.rule_heading"))
 st.markdown(t("logic.rule"))
@@ -28,8 +31,8 @@ st.markdown(t("logic.equivalence"))
 
 st.subheader(t("logic.inputs_heading"))
 left, right, _ = st.columns([1, 1, 3])
-a = int(left.toggle("A", key="logic_a"))
-b = int(right.toggle("B", key="logic_b"))
+a = int(left.toggle("A", key=page.key("a")))
+b = int(right.toggle("B", key=page.key("b")))
 row = 2 * a + b  # index of (a, b) in a truth table in counting order
 
 per_row = 2 if ui.presenter() else 4
@@ -50,9 +53,9 @@ for start in range(0, len(networks), per_row):
 st.subheader(t("logic.design_heading"))
 st.markdown(t("logic.design_intro"))
 c1, c2, c3 = st.columns(3)
-w_a = c1.slider(t("logic.weight", name="A"), -3.0, 3.0, 1.0, 0.5, key="logic_wa")
-w_b = c2.slider(t("logic.weight", name="B"), -3.0, 3.0, 1.0, 0.5, key="logic_wb")
-theta = c3.slider(t("logic.threshold"), -3.0, 3.0, 2.0, 0.5, key="logic_theta")
+w_a = c1.slider(t("logic.weight", name="A"), -3.0, 3.0, step=0.5, key=page.key("wa"))
+w_b = c2.slider(t("logic.weight", name="B"), -3.0, 3.0, step=0.5, key=page.key("wb"))
+theta = c3.slider(t("logic.threshold"), -3.0, 3.0, step=0.5, key=page.key("theta"))
 rows = logic.threshold_truth_table(w_a, w_b, theta)
 outputs = [r["C"] for r in rows]
 gate = logic.gate_name(outputs)
@@ -78,3 +81,4 @@ with table_col:
     xor_rows = [logic.XOR_NETWORK.activations(A=x, B=y) for x in (0, 1) for y in (0, 1)]
     ui.truth_table(xor_rows, row)
 st.warning(t("logic.xor_remark"))
+page.finish()

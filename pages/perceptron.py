@@ -8,10 +8,11 @@ from nnplay import datasets, ui
 from nnplay import perceptron_lab as lab
 from nnplay.charts import perceptron as charts
 from nnplay.perceptron import STEP_FUNCTIONS
+from nnplay.ui.page_state import PageState
 
 t = ui.t
-GOOD_KEY = "perceptron_good"  # this session's last valid settings
-STEP_KEY = "perceptron_step"
+page = PageState("perceptron")
+STEP_KEY = page.key("step")
 
 
 @st.cache_data(show_spinner=False)
@@ -105,6 +106,7 @@ def weights_table(ours, sklearn: dict, names: list[str]) -> pd.DataFrame:
 
 
 ui.page_header("perceptron")
+page.start()
 present = ui.presenter()
 
 # --- the model ---------------------------------------------------------------
@@ -140,61 +142,59 @@ class_labels = {c: t(f"perceptron.class_{c}") for c in lab.CLASS_CHOICES}
 features = list(feature_labels)
 feature_name = feature_labels.__getitem__
 x_feature = left.selectbox(
-    t("perceptron.feature_x"), features, index=2, format_func=feature_name, key="perceptron_x"
+    t("perceptron.feature_x"), features, format_func=feature_name, key=page.key("x")
 )
 y_feature = left.selectbox(
-    t("perceptron.feature_y"), features, index=3, format_func=feature_name, key="perceptron_y"
+    t("perceptron.feature_y"), features, format_func=feature_name, key=page.key("y")
 )
 positive = middle.selectbox(
     t("perceptron.positive"),
     lab.CLASS_CHOICES,
     format_func=class_labels.__getitem__,
     help=t("perceptron.positive_help"),
-    key="perceptron_positive",
+    key=page.key("positive"),
 )
 step_name = middle.radio(
-    t("perceptron.step_function"), list(STEP_FUNCTIONS), horizontal=True, key="perceptron_phi"
+    t("perceptron.step_function"), list(STEP_FUNCTIONS), horizontal=True, key=page.key("phi")
 )
 eta = right.number_input(
     t("perceptron.learning_rate"),
-    value=1.0,
+    value=page.default("eta"),
     max_value=lab.MAX_ETA,  # no minimum: η ≤ 0 gets the lesson's message
     step=0.1,
     format="%.3f",
-    key="perceptron_eta",
+    key=page.key("eta"),
 )
 epochs = right.number_input(
     t("perceptron.epochs"),
-    value=100,
+    value=page.default("epochs"),
     min_value=0,
     max_value=lab.MAX_EPOCHS,
     step=1,
     help=t("perceptron.epochs_help"),
-    key="perceptron_epochs",
+    key=page.key("epochs"),
 )
-shuffle = last.toggle(t("perceptron.shuffle"), key="perceptron_shuffle")
+shuffle = last.toggle(t("perceptron.shuffle"), key=page.key("shuffle"))
 seed = last.number_input(
     t("perceptron.seed"),
-    value=42,
+    value=page.default("seed"),
     min_value=0,
     max_value=lab.MAX_SEED,
     step=1,
     disabled=not shuffle,
-    key="perceptron_seed",
+    key=page.key("seed"),
 )
 
 wanted = lab.Settings(
     x_feature, y_feature, positive, float(eta), int(epochs), bool(shuffle), int(seed), step_name
 )
 problems = lab.problems(wanted)
-bounds = {"max_eta": lab.MAX_ETA, "max_epochs": lab.MAX_EPOCHS, "max_seed": lab.MAX_SEED}
-for code in problems:
-    st.error(t(f"perceptron.bad_{code}", **bounds), icon="⚠️")
+ui.show(problems)
 if problems:
-    settings = st.session_state.get(GOOD_KEY, lab.Settings())
+    settings = page.last_good or lab.Settings()
     st.info(t("perceptron.kept_last"))
 else:
-    settings = st.session_state[GOOD_KEY] = wanted
+    settings = page.last_good = wanted
 
 # --- results -------------------------------------------------------------------
 model = fitted(settings)
@@ -248,6 +248,7 @@ def stepper(settings: lab.Settings) -> None:
     n_steps = len(trace)
     st.session_state[STEP_KEY] = min(max(int(st.session_state.get(STEP_KEY, 1)), 1), n_steps)
     current = st.slider(t("perceptron.step"), 1, n_steps, key=STEP_KEY)
+    page.finish()  # this fragment reruns alone: the step goes into the URL here
     later_updates = np.flatnonzero(trace.updated[current:]) + current + 1
     buttons = st.container(horizontal=True)
     buttons.button(
@@ -326,3 +327,4 @@ st.markdown(t("perceptron.differences"))
 st.markdown(f"**{t('perceptron.code_heading')}**")
 st.code(lab.sklearn_code(settings), language="python")
 st.caption(t("perceptron.code_caption"))
+page.finish()

@@ -12,17 +12,19 @@ from nnplay.charts import activations as act_charts
 from nnplay.charts import xor as charts
 from nnplay.datasets import xor
 from nnplay.mlp import DivergedError
+from nnplay.ui.page_state import PageState
 
 t = ui.t
 DEFAULTS = lab.Settings()
-GOOD_KEY = "xor_good"  # settings of this session's last successful training
-FAILED_KEY = "xor_failed"  # (settings, catalog key, values) of the last failed try
-WIDGETS = {
-    "xor_hidden": DEFAULTS.hidden_units,
-    "xor_activation": DEFAULTS.activation,
-    "xor_lr": DEFAULTS.learning_rate,
-    "xor_epochs": DEFAULTS.epochs,
-    "xor_seed": DEFAULTS.seed,
+FAILED_KEY = "xor_failed"  # (settings, messages) of the last failed try
+# The page's fields (nnplay.state) and the Settings attributes they set.
+page = PageState("xor")
+FIELDS = {
+    "hidden": "hidden_units",
+    "activation": "activation",
+    "lr": "learning_rate",
+    "epochs": "epochs",
+    "seed": "seed",
 }
 
 
@@ -102,35 +104,30 @@ def activation_fig(name: str, presenter: bool, lang: str):
 
 
 def current_settings() -> lab.Settings:
-    state = st.session_state
-    return lab.Settings(
-        hidden_units=int(state.xor_hidden),
-        activation=state.xor_activation,
-        learning_rate=float(state.xor_lr),
-        epochs=int(state.xor_epochs),
-        seed=int(state.xor_seed),
-    )
+    values = page.values()
+    return lab.Settings(**{attribute: values[name] for name, attribute in FIELDS.items()})
 
 
 def train_clicked() -> None:
     """Train with the widgets' settings; on bad input keep the last good network."""
     settings = current_settings()
-    try:
-        trained(settings)
-    except ValueError:
-        st.session_state[FAILED_KEY] = (settings, "xor.err_no_hidden", {})
-    except DivergedError as error:
-        values = {"lr": settings.learning_rate, "epoch": error.epoch}
-        st.session_state[FAILED_KEY] = (settings, "xor.err_diverged", values)
+    problems = lab.problems(settings)
+    if not problems:
+        try:
+            trained(settings)
+        except DivergedError as error:
+            problems = [lab.diverged(settings, error.epoch)]
+    if problems:
+        st.session_state[FAILED_KEY] = (settings, problems)
     else:
-        st.session_state[GOOD_KEY] = settings
+        page.last_good = settings
         st.session_state.pop(FAILED_KEY, None)
 
 
 def reset_clicked() -> None:
-    for key, value in WIDGETS.items():
-        st.session_state[key] = value
-    st.session_state[GOOD_KEY] = DEFAULTS
+    for name, attribute in FIELDS.items():
+        st.session_state[page.key(name)] = getattr(DEFAULTS, attribute)
+    page.last_good = DEFAULTS
     st.session_state.pop(FAILED_KEY, None)
 
 
@@ -140,9 +137,10 @@ def number(value: float) -> str:
 
 ui.page_header("xor")
 present = ui.presenter()
-for key, value in WIDGETS.items():
-    st.session_state.setdefault(key, value)
-st.session_state.setdefault(GOOD_KEY, DEFAULTS)
+if page.start() is not None:  # a link: train the network it describes
+    train_clicked()
+if page.last_good is None:
+    page.last_good = DEFAULTS
 
 # --- a perceptron fails ------------------------------------------------------
 st.subheader(t("xor.points_heading"))
@@ -186,24 +184,30 @@ with st.form("xor_settings", enter_to_submit=False):
         t("xor.hidden_units"),
         0,
         lab.MAX_HIDDEN_UNITS,
-        key="xor_hidden",
+        key=page.key("hidden"),
         help=t("xor.hidden_units_help"),
     )
     second.selectbox(
         t("xor.activation"),
         HIDDEN_CHOICES,
         format_func=act_labels.__getitem__,
-        key="xor_activation",
+        key=page.key("activation"),
     )
     third.select_slider(
         t("xor.learning_rate"),
         lab.LEARNING_RATES,
-        key="xor_lr",
+        key=page.key("lr"),
         help=t("xor.learning_rate_help"),
     )
-    fourth.slider(t("xor.epochs"), 50, 2000, step=50, key="xor_epochs")
+    fourth.slider(t("xor.epochs"), lab.MIN_EPOCHS, lab.MAX_EPOCHS, step=50, key=page.key("epochs"))
     fifth.number_input(
-        t("xor.seed"), min_value=0, max_value=9999, step=1, key="xor_seed", help=t("xor.seed_help")
+        t("xor.seed"),
+        value=page.default("seed"),
+        min_value=0,
+        max_value=lab.MAX_SEED,
+        step=1,
+        key=page.key("seed"),
+        help=t("xor.seed_help"),
     )
     train_col, reset_col, _ = st.columns([1, 1, 4])
     train_col.form_submit_button(
@@ -215,10 +219,10 @@ with st.form("xor_settings", enter_to_submit=False):
     st.caption(t("xor.form_hint"))
 
 wanted = current_settings()
-good: lab.Settings = st.session_state[GOOD_KEY]
+good: lab.Settings = page.last_good
 failed = st.session_state.get(FAILED_KEY)
 if failed is not None and failed[0] == wanted:
-    st.error(t(failed[1], **failed[2]), icon="⚠️")
+    ui.show(failed[1])
 
 model = trained(good)
 X, y = xor().X, xor().y
@@ -309,3 +313,4 @@ for start in range(0, len(names), per_row):
             else:
                 st.caption(t("xor.range", low=number(low), high=number(high)))
             st.markdown(t(activation.remarks_key))
+page.finish({name: getattr(good, attribute) for name, attribute in FIELDS.items()})

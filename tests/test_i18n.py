@@ -1,6 +1,6 @@
 import pytest
 
-from nnplay import i18n, settings
+from nnplay import i18n
 
 
 def test_every_language_has_the_same_keys():
@@ -26,17 +26,3 @@ def test_translate_formats_and_falls_back(monkeypatch):
         i18n.translate("logic.no_such_key", "en")
     monkeypatch.setenv("NNPLAY_STRICT_I18N", "0")
     assert i18n.translate("logic.no_such_key", "en") == "logic.no_such_key"
-
-
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"lang": "ko", "present": "1"}, {"lang": "ko", "present": True}),
-        ({"lang": "EN", "present": "off"}, {"lang": "en", "present": False}),
-        ({"lang": "xx", "present": "banana"}, {}),
-        ({"lang": "", "present": ""}, {}),
-        ({"other": "1"}, {}),
-    ],
-)
-def test_query_parameters_are_parsed_or_ignored(params, expected):
-    assert settings.from_query(params) == expected

@@ -175,9 +175,10 @@ def test_a_shared_link_opens_its_model_and_a_broken_one_is_explained(page, share
     broken.switch_page(PAGE).run()
     assert_clean(broken)
     from nnplay import ui
+    from nnplay.messages import Message
 
-    message = i18n.translate(
-        "keras_lab.problem_query", "en", name="layers", value=ui.plain("dense.lots.relu")
+    message = ui.say(
+        Message("keras_lab.problem_query", {"name": "layers", "value": "dense.lots.relu"})
     )
     assert message in texts(broken.error)
     assert total(broken) == "266,610"

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, fields
 
 from nnplay.keras_lab.spec import MAX_BATCH_SIZE, MAX_EPOCHS
+from nnplay.messages import Message, Severity
 
 
 @dataclass(frozen=True)
@@ -66,25 +67,9 @@ class Limits:
         return cls(**values)
 
 
-@dataclass(frozen=True)
-class LimitProblem:
-    """A limit that a training would exceed.
-
-    Attributes
-    ----------
-    key : str
-        Catalog key of the message (``"keras_training.limit_params"``).
-    values : dict
-        Values for the message's placeholders (numbers already formatted).
-    """
-
-    key: str
-    values: dict
-
-
-def _problem(name: str, **values: object) -> LimitProblem:
+def _problem(name: str, **values: object) -> Message:
     shown = {k: f"{v:,}" if isinstance(v, int) else f"{v:.2g}" for k, v in values.items()}
-    return LimitProblem(f"keras_training.limit_{name}", shown)
+    return Message(f"keras_training.limit_{name}", shown, Severity.ERROR, name)
 
 
 def check(
@@ -96,7 +81,7 @@ def check(
     batch_size: int,
     epochs_done: int = 0,
     cost_per_example: int | None = None,
-) -> list[LimitProblem]:
+) -> list[Message]:
     """Every limit one Train (or Continue) would exceed; empty when it may run.
 
     Parameters
@@ -116,7 +101,7 @@ def check(
 
     Returns
     -------
-    list of LimitProblem
+    list of Message
     """
     problems = []
     if params > limits.max_params:

@@ -43,10 +43,10 @@ Functions:
   metrics)`` (the notes' tables 4.3 / 4.4), ``suggestion_for(spec)`` for the spec's
   data set; ``apply_suggestion(spec)`` returns a
   copy whose output layer, loss and metrics follow it; ``switch_dataset(spec, name)``.
-- ``validate(spec)`` -> ``list[Problem]``; a ``Problem`` has ``key`` (a catalog key
+- ``validate(spec)`` -> ``list[Message]`` (:class:`nnplay.messages.Message`: ``key`` (a catalog key
   such as ``"keras_lab.problem_units"``), ``values`` (for the placeholders),
   ``where`` (``"layers.2.units"``, ``"compile.loss"``...) and ``severity``
-  (``"error"`` or ``"warning"``). ``errors(problems)`` keeps the errors; a spec with
+  (``"error"`` or ``"warning"``)). ``errors(problems)`` keeps the errors; a spec with
   no errors builds, compiles and fits.
 - ``needs_one_hot(spec)``: the loss wants one-hot targets (categorical_crossentropy).
 - ``class_weight_for(spec, y)``: ``None`` or ``{class: weight}`` for ``model.fit``.
@@ -69,6 +69,9 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+
+from nnplay import state
+from nnplay.messages import Message, Severity, errors  # noqa: F401  (errors: part of the API)
 
 # --------------------------------------------------------------------------- registries
 
@@ -161,9 +164,8 @@ MAX_MOMENTUM = 0.999
 MAX_CLASS_WEIGHT = 100.0
 MAX_QUERY_CHARS = 4000  # a link's model parameters, all together
 _NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
-# Strict ASCII forms: int() and float() also accept "²"-like digits, "1_000", "nan", "inf".
+# A class number in ASCII digits (int() also accepts "²"-like digits and "1_000").
 _INT_PATTERN = re.compile(r"[0-9]{1,9}")
-_FLOAT_PATTERN = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 # --------------------------------------------------------------------------- data classes
 
@@ -542,36 +544,8 @@ def layer_names(spec: ModelSpec) -> list[str]:
 # --------------------------------------------------------------------------- validation
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something to change in a spec, said as a catalog key and its values.
-
-    Attributes
-    ----------
-    key : str
-        Catalog key (``"keras_lab.problem_units"``); the UI translates it with
-        ``values``.
-    values : dict
-        Placeholder values (plain str/int/float).
-    where : str
-        Which field: ``"layers.2.units"``, ``"compile.loss"``, ``"fit.epochs"``...
-    severity : str
-        ``"error"`` (the spec cannot be built or trained) or ``"warning"``.
-    """
-
-    key: str
-    values: dict = field(default_factory=dict)
-    where: str = ""
-    severity: str = "error"
-
-
-def _problem(what: str, where: str, severity: str = "error", /, **values: object) -> Problem:
-    return Problem(f"keras_lab.problem_{what}", dict(values), where, severity)
-
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    """Only the problems that stop a spec from being built or trained."""
-    return [p for p in problems if p.severity == "error"]
+def _problem(what: str, where: str, severity: str = "error", /, **values: object) -> Message:
+    return Message(f"keras_lab.problem_{what}", dict(values), Severity(severity), where)
 
 
 def _is_int(value: object) -> bool:
@@ -586,10 +560,10 @@ def _is_number(value: object) -> bool:
     )
 
 
-def _validate_layers(spec: ModelSpec) -> list[Problem]:
+def _validate_layers(spec: ModelSpec) -> list[Message]:
     if len(spec.layers) > MAX_LAYERS:  # before looking at any layer
         return [_problem("too_many_layers_total", "layers", max=MAX_LAYERS)]
-    problems: list[Problem] = []
+    problems: list[Message] = []
     dense_count = 0
     flat = len(spec.input_shape) <= 1
     seen: set[str] = set()
@@ -637,8 +611,8 @@ def _validate_layers(spec: ModelSpec) -> list[Problem]:
     return problems
 
 
-def _validate_output(spec: ModelSpec, info: DatasetInfo) -> list[Problem]:
-    problems: list[Problem] = []
+def _validate_output(spec: ModelSpec, info: DatasetInfo) -> list[Message]:
+    problems: list[Message] = []
     if not spec.dense_layers:
         return problems
     output = spec.dense_layers[-1]
@@ -678,8 +652,8 @@ def _validate_output(spec: ModelSpec, info: DatasetInfo) -> list[Problem]:
     return problems
 
 
-def _validate_compile(spec: ModelSpec, task: str) -> list[Problem]:
-    problems: list[Problem] = []
+def _validate_compile(spec: ModelSpec, task: str) -> list[Message]:
+    problems: list[Message] = []
     allowed = LOSSES_BY_TASK[task]
     if spec.compile.loss not in allowed:
         problems.append(
@@ -715,9 +689,9 @@ def _validate_compile(spec: ModelSpec, task: str) -> list[Problem]:
     return problems
 
 
-def _validate_fit(spec: ModelSpec, info: DatasetInfo) -> list[Problem]:
+def _validate_fit(spec: ModelSpec, info: DatasetInfo) -> list[Message]:
     fit = spec.fit
-    problems: list[Problem] = []
+    problems: list[Message] = []
     if not _is_int(fit.epochs) or not 1 <= fit.epochs <= MAX_EPOCHS:
         problems.append(_problem("epochs", "fit.epochs", value=fit.epochs, max=MAX_EPOCHS))
     if not _is_int(fit.batch_size) or not 1 <= fit.batch_size <= MAX_BATCH_SIZE:
@@ -766,7 +740,7 @@ def _validate_fit(spec: ModelSpec, info: DatasetInfo) -> list[Problem]:
     return problems
 
 
-def validate(spec: ModelSpec) -> list[Problem]:
+def validate(spec: ModelSpec) -> list[Message]:
     """Everything to change before ``spec`` can be built, compiled and trained.
 
     Parameters
@@ -775,7 +749,7 @@ def validate(spec: ModelSpec) -> list[Problem]:
 
     Returns
     -------
-    list of Problem
+    list of Message
         Empty when the spec is fine. Messages are catalog keys (namespace
         ``keras_lab``) with values, so the page can say them in any language.
     """
@@ -801,20 +775,9 @@ def validate(spec: ModelSpec) -> list[Problem]:
 
 # --------------------------------------------------------------------------- URL
 
-QUERY_KEYS = (
-    "data",
-    "layers",
-    "loss",
-    "opt",
-    "lr",
-    "momentum",
-    "metrics",
-    "epochs",
-    "batch",
-    "val",
-    "split",
-    "cw",
-)
+QUERY_KEYS = ("data", "layers", "loss", "opt", "lr", "momentum", "metrics", "epochs", "batch")
+QUERY_KEYS += ("val", "split", "cw")
+"""The model's URL parameters: the ``"keras"`` fields of :mod:`nnplay.state`."""
 _ITEM_SEP = "~"  # URL-safe: between layers, metrics, class weights
 _FIELD_SEP = "."  # between a layer's fields (names cannot contain it)
 # Defaults of a Dense layer's optional query fields (name, kernel and bias initializers).
@@ -825,8 +788,7 @@ _MAX_ITEMS = {"metrics": 8, "cw": 16}  # besides layers (MAX_LAYERS)
 
 
 def _number(value: float) -> str:
-    # repr is the shortest text that reads back as the same float.
-    return repr(float(value)) if isinstance(value, float) else str(value)
+    return state.format_number(value)
 
 
 def _layer_to_query(layer: LayerSpec) -> str:
@@ -882,18 +844,17 @@ class _QueryError(ValueError):
 
 
 def _parse_int(name: str, text: str) -> int:
-    if not _INT_PATTERN.fullmatch(text):
-        raise _QueryError(name, text)
-    return int(text)
+    try:
+        return state.parse_int(text)
+    except ValueError:
+        raise _QueryError(name, text) from None
 
 
 def _parse_float(name: str, text: str) -> float:
-    if not _FLOAT_PATTERN.fullmatch(text):
-        raise _QueryError(name, text)
-    value = float(text)
-    if not math.isfinite(value):
-        raise _QueryError(name, text)
-    return value
+    try:
+        return state.parse_float(text)
+    except ValueError:
+        raise _QueryError(name, text) from None
 
 
 def _items(name: str, text: str, most: int) -> list[str]:
@@ -928,7 +889,7 @@ def _get(params: Mapping, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def from_query(params: Mapping) -> tuple[ModelSpec | None, list[Problem]]:
+def from_query(params: Mapping) -> tuple[ModelSpec | None, list[Message]]:
     """Read a spec from URL query parameters written by :func:`to_query`.
 
     Missing parameters take the data set's defaults (:func:`default_spec`).
@@ -937,7 +898,7 @@ def from_query(params: Mapping) -> tuple[ModelSpec | None, list[Problem]]:
     -------
     spec : ModelSpec or None
         ``None`` when the parameters hold no spec (no ``data``) or cannot be read.
-    problems : list of Problem
+    problems : list of Message
         Why it could not be read, or what :func:`validate` says of it.
     """
     dataset = _get(params, "data")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from nnplay import i18n, settings
+from nnplay import i18n, state
 from nnplay.charts.theme import HIGHLIGHT, Theme, theme_for
+from nnplay.messages import Message, Severity
 
 __all__ = ["HIGHLIGHT", "theme_for"]  # re-exported for pages
 
@@ -24,6 +25,7 @@ log = logging.getLogger("nnplay")
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
 _SEEN_QUERY_KEY = "_nnplay_seen_query"
+_LINK_MESSAGES_KEY = "_nnplay_link_messages"
 
 _PRESENTER_CSS = """
 <style>
@@ -49,13 +51,23 @@ def init_session() -> None:
     """
     st.session_state.setdefault(LANG_KEY, i18n.DEFAULT_LANGUAGE)
     st.session_state.setdefault(PRESENT_KEY, False)
-    found = settings.from_query(st.query_params)
-    if st.session_state.get(_SEEN_QUERY_KEY) != found:
+    query = _app_query()
+    if st.session_state.get(_SEEN_QUERY_KEY) != query:
+        found, messages = state.read(query, state.fields(state.APP))
         if found.get(LANG_KEY, lang()) != lang():
             _resend_choices()
         for key, value in found.items():
             st.session_state[key] = value
+        st.session_state[_LINK_MESSAGES_KEY] = messages  # the page header shows them
     _sync_url()
+
+
+def _app_query() -> dict[str, str]:
+    return {
+        f.name: st.query_params.get_all(f.name)[-1]
+        for f in state.fields(state.APP)
+        if f.name in st.query_params
+    }
 
 
 def lang() -> str:
@@ -90,8 +102,8 @@ def plain(value: object, limit: int = _QUOTE_LIMIT) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def say(key: str, values: Mapping[str, object] | None = None, limit: int = _QUOTE_LIMIT) -> str:
-    """Translate a message whose values may quote user input (made :func:`plain`).
+def say(message: Message, limit: int = _QUOTE_LIMIT) -> str:
+    """A message in the session's language; the values it quotes made :func:`plain`.
 
     Numbers stay numbers (the catalog may format them, ``{max:,}``).
     """
@@ -99,9 +111,23 @@ def say(key: str, values: Mapping[str, object] | None = None, limit: int = _QUOT
         name: value
         if isinstance(value, int | float) and not isinstance(value, bool)
         else plain(value, limit)
-        for name, value in (values or {}).items()
+        for name, value in message.values.items()
     }
-    return t(key, **safe)
+    return t(message.key, **safe)
+
+
+_BOXES = {
+    Severity.ERROR: (st.error, ":material/error:"),
+    Severity.WARNING: (st.warning, ":material/warning:"),
+    Severity.INFO: (st.info, ":material/info:"),
+}
+
+
+def show(messages: Iterable[Message], *, icon: str | None = None) -> None:
+    """Each message in a box of its severity (error, warning, info)."""
+    for message in messages:
+        box, default_icon = _BOXES[Severity(message.severity)]
+        box(say(message), icon=icon or default_icon)
 
 
 def presenter() -> bool:
@@ -123,7 +149,7 @@ def _sync_url() -> None:
             st.query_params[PRESENT_KEY] = "1"
     elif PRESENT_KEY in st.query_params:
         del st.query_params[PRESENT_KEY]
-    st.session_state[_SEEN_QUERY_KEY] = settings.from_query(st.query_params)
+    st.session_state[_SEEN_QUERY_KEY] = _app_query()
 
 
 def _resend_choices() -> None:
@@ -203,6 +229,7 @@ def page_header(namespace: str) -> None:
     """
     _ensure_entry_point()
     st.title(t(f"{namespace}.title"))
+    show(st.session_state.pop(_LINK_MESSAGES_KEY, []))
     st.markdown(t(f"{namespace}.intro"))
 
 

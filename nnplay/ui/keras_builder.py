@@ -20,7 +20,6 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
@@ -29,6 +28,7 @@ from nnplay.keras_lab import build, limits
 from nnplay.keras_lab import data as lab
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.spec import ModelSpec
+from nnplay.messages import Message
 from nnplay.ui import keras_lab, t
 
 PREFIX = "keras_builder"
@@ -37,7 +37,6 @@ _UIDS = f"{PREFIX}_uids"
 _NEXT_UID = f"{PREFIX}_next_uid"
 _GEN = f"{PREFIX}_gen"
 _SEEN = f"{PREFIX}_seen"
-_QUERY_SEEN = f"{PREFIX}_query_seen"
 log = logging.getLogger("nnplay")
 
 
@@ -76,25 +75,14 @@ def uids() -> list[int]:
 # --------------------------------------------------------------------------- start of a run
 
 
-def _query_dict(params: Mapping) -> dict[str, str]:
-    return {k: params[k] for k in specs.QUERY_KEYS if k in params}
+def start() -> list[Message]:
+    """Bring the editor up to date at the start of a run; returns the link's problems.
 
-
-def start() -> list[specs.Problem]:
-    """Bring the editor up to date at the start of a run; returns URL problems.
-
-    A link that carries a model (``?data=...&layers=...``) replaces the session's
-    model when it is new to this page; a link that cannot be read is reported
-    and the current model is kept.
+    A model link new to the session replaces the session's model
+    (:func:`nnplay.ui.keras_lab.read_link`); the editor restarts from the
+    session's model whenever another page or a link changed it.
     """
-    problems: list[specs.Problem] = []
-    query = _query_dict(st.query_params)
-    if query and query != st.session_state.get(_QUERY_SEEN):
-        st.session_state[_QUERY_SEEN] = query
-        linked, problems = specs.from_query(query)
-        if linked is not None and not specs.errors(problems):
-            keras_lab.set_spec(linked)
-            problems = [p for p in problems if p.severity != "error"]
+    problems = keras_lab.read_link()
     good = keras_lab.get_spec()
     if _DRAFT not in st.session_state or st.session_state.get(_SEEN) != good.to_json():
         _restart(good)
@@ -106,15 +94,7 @@ def finish(good: ModelSpec) -> None:
     """Store the good spec and write it into the URL, so the address can be shared."""
     keras_lab.set_spec(good)
     st.session_state[_SEEN] = good.to_json()
-    query = specs.to_query(good)
-    current = _query_dict(st.query_params)
-    if current != query:
-        for key in specs.QUERY_KEYS:
-            if key in query and current.get(key) != query[key]:
-                st.query_params[key] = query[key]
-            elif key not in query and key in st.query_params:
-                del st.query_params[key]
-    st.session_state[_QUERY_SEEN] = query
+    keras_lab.write_link(good)
 
 
 # --------------------------------------------------------------------------- reading widgets

@@ -29,14 +29,18 @@ from nnplay.keras_lab.spec import (
     METRICS_BY_TASK,
     MOMENTUM_OPTIMIZERS,
     OPTIMIZERS,
+    QUERY_KEYS,
     TASKS,
     CompileSpec,
     ModelSpec,
     OptimizerSpec,
-    Problem,
     book_model,
+    errors,
+    from_query,
+    to_query,
 )
-from nnplay.ui import say, t
+from nnplay.messages import Message
+from nnplay.ui import show, t
 
 SPEC_KEY = "lab_spec"
 
@@ -60,14 +64,44 @@ def set_spec(spec: ModelSpec) -> None:
     st.session_state[SPEC_KEY] = spec.to_dict()
 
 
-def show_problems(problems: list[Problem]) -> None:
+_LINK_SEEN = "_keras_url_seen"
+
+
+def read_link() -> list[Message]:
+    """Take the model from the URL when the link is new to this session; say what failed.
+
+    A link that carries a model (``?data=...&layers=...``, the ``"keras"``
+    fields of :mod:`nnplay.state`) replaces the session's model; one that
+    cannot be read is reported and the current model is kept. Both Keras
+    pages call this first, so a model link works on either.
+    """
+    query = {
+        name: st.query_params.get_all(name)[-1] for name in QUERY_KEYS if name in st.query_params
+    }
+    if not query or query == st.session_state.get(_LINK_SEEN):
+        return []
+    st.session_state[_LINK_SEEN] = query
+    linked, problems = from_query(query)
+    if linked is not None and not errors(problems):
+        set_spec(linked)
+        return [p for p in problems if p.severity != "error"]
+    return problems
+
+
+def write_link(spec: ModelSpec) -> None:
+    """Write ``spec`` into the address bar, so the page can be shared as it is."""
+    query = to_query(spec)
+    for key in QUERY_KEYS:
+        if key in query and st.query_params.get(key) != query[key]:
+            st.query_params[key] = query[key]
+        elif key not in query and key in st.query_params:
+            del st.query_params[key]
+    st.session_state[_LINK_SEEN] = query
+
+
+def show_problems(problems: list[Message]) -> None:
     """Each problem as an error or a warning box, in the session's language."""
-    for problem in problems:
-        text = say(problem.key, problem.values)
-        if problem.severity == "error":
-            st.error(text, icon=":material/error:")
-        else:
-            st.warning(text, icon=":material/warning:")
+    show(problems)
 
 
 # --------------------------------------------------------------------------- TensorFlow

@@ -24,6 +24,7 @@ import streamlit as st
 from nnplay.keras_lab import build, evaluate, limits, training
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.data import LabData
+from nnplay.messages import Message
 from nnplay.ui import keras_lab
 
 PREFIX = "keras_training"
@@ -72,17 +73,17 @@ def run_spec() -> specs.ModelSpec | None:
     return specs.ModelSpec.from_dict(stored) if isinstance(stored, dict) else None
 
 
-def _limit_texts(problems: list[limits.LimitProblem]) -> list[str]:
+def _limit_texts(problems: list[Message]) -> list[str]:
     from nnplay.ui import say
 
-    return [say(p.key, p.values) for p in problems]
+    return [say(p) for p in problems]
 
 
 def make_plan(spec: specs.ModelSpec, data: LabData) -> Plan:
     """Check ``spec`` (with this page's settings) against the spec rules and the limits."""
     from nnplay.ui import say, t
 
-    problems = [say(p.key, p.values) for p in specs.errors(specs.validate(spec))]
+    problems = [say(p) for p in specs.errors(specs.validate(spec))]
     n_train = len(data.X_train)
     if spec.fit.validation == specs.FRACTION:
         n_train -= max(1, round(n_train * spec.fit.validation_split))
@@ -149,10 +150,10 @@ def _one_hot(y: np.ndarray, n: int) -> np.ndarray:
 
 
 def _say(key: str, **values: object) -> None:
-    st.session_state[MESSAGE_KEY] = (key, values)
+    st.session_state[MESSAGE_KEY] = Message(key, values)
 
 
-def pop_message() -> tuple[str, dict] | None:
+def pop_message() -> Message | None:
     """The message an action left for this run of the page (shown once)."""
     return st.session_state.pop(MESSAGE_KEY, None)
 
