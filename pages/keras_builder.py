@@ -6,7 +6,6 @@ import streamlit as st
 from nnplay import ui
 from nnplay.charts.keras_lab import image_mosaic_figure, params_figure
 from nnplay.keras_lab import build, codegen, limits
-from nnplay.keras_lab import data as lab
 from nnplay.keras_lab import spec as specs
 from nnplay.ui import keras_builder as editor
 from nnplay.ui import keras_lab
@@ -30,33 +29,7 @@ def params_chart(names: tuple[str, ...], params: tuple[int, ...], presenter: boo
 def data_preview(name: str) -> None:
     """Sample images per class, or the first rows; or how to get the data set."""
     if not keras_lab.is_cached(name):
-        st.warning(
-            t(
-                "keras_builder.needs_download",
-                name=t(f"keras_lab.dataset_{name}"),
-                size=lab.DOWNLOAD_MB[name],
-            ),
-            icon=":material/cloud_download:",
-        )
-        st.button(
-            t("keras_builder.download"),
-            icon=":material/download:",
-            key="keras_builder_download",
-            on_click=editor.download_dataset,
-            args=(name,),
-        )
-        if st.session_state.get(editor.DOWNLOAD_FAILED) == name:
-            st.error(t("keras_builder.download_failed"), icon=":material/wifi_off:")
-        st.markdown(t("keras_builder.offline_offer"))
-        cells = st.columns(3)
-        for cell, offline in zip(cells, ("iris", "moons", "xor"), strict=True):
-            cell.button(
-                t(f"keras_lab.dataset_{offline}"),
-                key=f"keras_builder_use_{offline}",
-                on_click=editor.use_dataset,
-                args=(offline,),
-                width="stretch",
-            )
+        keras_lab.missing_data_panel(name, "keras_builder", editor.use_dataset)
         return
     data = keras_lab.lab_data(name)
     st.caption(t("keras_builder.sizes", **data.sizes))

@@ -202,7 +202,7 @@ def test_without_network_or_cache_the_page_says_so_and_offers_offline_sets(
     assert total(at) == "266,610"  # the model can still be built
     at.button(key="keras_builder_download").click().run()
     assert_clean(at)
-    assert i18n.translate("keras_builder.download_failed", "en") in texts(at.error)
+    assert i18n.translate("keras_lab.download_failed", "en") in texts(at.error)
     at.button(key="keras_builder_use_iris").click().run()
     assert_clean(at)
     assert at.session_state["lab_spec"]["dataset"] == "iris"

@@ -25,7 +25,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import streamlit as st
 
 from nnplay.keras_lab import build, limits
-from nnplay.keras_lab import data as lab
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.spec import ModelSpec
 from nnplay.messages import Message
@@ -439,17 +438,3 @@ def keras_counts(spec: ModelSpec, wait: float = 0.0) -> tuple[tuple[tuple, int],
 def use_dataset(name: str) -> None:
     """Callback: switch the model to another data set (the offline offer's buttons)."""
     _restart(specs.switch_dataset(read_widgets(), name))
-
-
-DOWNLOAD_FAILED = f"{PREFIX}_download_failed"
-
-
-def download_dataset(name: str) -> None:
-    """Callback: try once to download ``name``; remember a failure for the page to say."""
-    try:
-        keras_lab.download(name)
-    except lab.DatasetUnavailable as error:
-        log.warning("download of %s failed: %s", name, error.reason)
-        st.session_state[DOWNLOAD_FAILED] = name
-    else:
-        st.session_state.pop(DOWNLOAD_FAILED, None)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 
@@ -43,6 +44,7 @@ from nnplay.messages import Message
 from nnplay.ui import show, t
 
 SPEC_KEY = "lab_spec"
+log = logging.getLogger("nnplay")
 
 
 # --------------------------------------------------------------------------- the spec
@@ -208,6 +210,61 @@ def table_head(name: str, rows: int = 8) -> pd.DataFrame:
         labels = dataset.y[picks]
     frame["class"] = [dataset.target_names[int(c)] for c in labels]
     return frame
+
+
+_DOWNLOAD_FAILED = "keras_lab_download_failed"
+OFFLINE = ("iris", "moons", "xor")
+
+
+def try_download(name: str) -> None:
+    """Callback: try once to download ``name``; remember a failure for the panel to say."""
+    try:
+        download(name)
+    except lab.DatasetUnavailable as error:
+        log.warning("download of %s failed: %s", name, error.reason)
+        st.session_state[_DOWNLOAD_FAILED] = name
+    else:
+        st.session_state.pop(_DOWNLOAD_FAILED, None)
+
+
+def missing_data_panel(name: str, prefix: str, on_use: Callable[[str], None]) -> None:
+    """Say that ``name`` must be downloaded once; offer the download and the offline sets.
+
+    Parameters
+    ----------
+    name : str
+        The data set that is not on the server yet.
+    prefix : str
+        Widget-key prefix of the page.
+    on_use : callable
+        Callback for an offline set's button, given its name.
+    """
+    st.warning(
+        t(
+            "keras_lab.needs_download",
+            name=t(f"keras_lab.dataset_{name}"),
+            size=lab.DOWNLOAD_MB[name],
+        ),
+        icon=":material/cloud_download:",
+    )
+    st.button(
+        t("keras_lab.download"),
+        icon=":material/download:",
+        key=f"{prefix}_download",
+        on_click=try_download,
+        args=(name,),
+    )
+    if st.session_state.get(_DOWNLOAD_FAILED) == name:
+        st.error(t("keras_lab.download_failed"), icon=":material/wifi_off:")
+    st.markdown(t("keras_lab.offline_offer"))
+    for cell, offline in zip(st.columns(len(OFFLINE)), OFFLINE, strict=True):
+        cell.button(
+            t(f"keras_lab.dataset_{offline}"),
+            key=f"{prefix}_use_{offline}",
+            on_click=on_use,
+            args=(offline,),
+            width="stretch",
+        )
 
 
 # --------------------------------------------------------------------------- widgets

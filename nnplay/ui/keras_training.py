@@ -1,4 +1,8 @@
-"""Streamlit side of the training page: this session's run, its plan, its results.
+"""Streamlit side of the training page: this session's run, its actions, its live view.
+
+The planning and evaluation themselves are plain functions of
+:mod:`nnplay.keras_lab.plan`; the settings widgets are in
+:mod:`nnplay.ui.keras_settings`, the results in :mod:`nnplay.ui.keras_results`.
 
 State (all under ``keras_training_`` keys of ``st.session_state``, so each
 visitor's model and history are private to their session):
@@ -7,7 +11,7 @@ visitor's model and history are private to their session):
 - ``run_spec``: the spec (plain dict) the run's model was built from;
 - ``results``: evaluation and predictions of the run's current weights, with the
   run version they belong to (computed once per version);
-- ``message``: a catalog key (and values) to show once, after an action failed.
+- ``message``: a :class:`~nnplay.messages.Message` to show once, after an action failed.
 
 Nothing here runs in the training thread: the thread only touches the run.
 """
@@ -15,13 +19,13 @@ Nothing here runs in the training thread: the thread only touches the run.
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
-from nnplay.keras_lab import build, evaluate, limits, training
+from nnplay import ui
+from nnplay.charts import keras_training as charts
+from nnplay.keras_lab import build, training
+from nnplay.keras_lab import plan as planning
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.data import LabData
 from nnplay.messages import Message
@@ -37,28 +41,7 @@ PENDING_KEY = f"{PREFIX}_pending"
 POLL_S = 1.0  # how often the live view refreshes while a run is active
 
 log = logging.getLogger("nnplay")
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What Train or Continue would do now, and why it may not.
-
-    Attributes
-    ----------
-    spec : ModelSpec
-        The session's spec with this page's compile and fit settings.
-    options : FitOptions
-        Epochs, batch size, class weights.
-    problems : list of str
-        Translated reasons that stop Train (spec problems, limits).
-    continue_problems : list of str
-        Translated reasons that stop Continue.
-    """
-
-    spec: specs.ModelSpec
-    options: training.FitOptions
-    problems: list[str]
-    continue_problems: list[str]
+t = ui.t
 
 
 def get_run() -> training.TrainingRun | None:
@@ -73,80 +56,12 @@ def run_spec() -> specs.ModelSpec | None:
     return specs.ModelSpec.from_dict(stored) if isinstance(stored, dict) else None
 
 
-def _limit_texts(problems: list[Message]) -> list[str]:
-    from nnplay.ui import say
-
-    return [say(p) for p in problems]
-
-
-def make_plan(spec: specs.ModelSpec, data: LabData) -> Plan:
-    """Check ``spec`` (with this page's settings) against the spec rules and the limits."""
-    from nnplay.ui import say, t
-
-    problems = [say(p) for p in specs.errors(specs.validate(spec))]
-    n_train = len(data.X_train)
-    if spec.fit.validation == specs.FRACTION:
-        n_train -= max(1, round(n_train * spec.fit.validation_split))
-    params = build.count_params(spec) if not problems else 0
-    server = limits.Limits.from_env()
-    fit = spec.fit
-    class_weight = None if problems else specs.class_weight_for(spec, data.y_train)
-    options = training.FitOptions(
-        epochs=int(fit.epochs), batch_size=int(fit.batch_size), class_weight=class_weight
-    )
-    if not problems:
-        problems += _limit_texts(
-            limits.check(
-                server,
-                params=params,
-                train_samples=n_train,
-                epochs=options.epochs,
-                batch_size=options.batch_size,
-                cost_per_example=build.cost_per_example(spec),
-            )
-        )
+def make_plan(spec: specs.ModelSpec, data: LabData) -> planning.Plan:
+    """What Train and Continue would do now with ``spec`` (see ``keras_lab.plan``)."""
     run = get_run()
-    continue_problems: list[str] = []
-    if run is not None and run.model is not None:
-        trained = run_spec()
-        if trained is not None and trained.dataset != spec.dataset:
-            continue_problems = [t("keras_training.other_dataset")]
-        elif trained is not None:
-            continue_problems = _limit_texts(
-                limits.check(
-                    server,
-                    params=build.count_params(trained),
-                    train_samples=n_train,
-                    epochs=options.epochs,
-                    batch_size=options.batch_size,
-                    epochs_done=run.epochs_done,
-                    cost_per_example=build.cost_per_example(trained),
-                )
-            )
-    return Plan(spec, options, problems, continue_problems)
-
-
-def fit_data(spec: specs.ModelSpec, data: LabData) -> training.FitData:
-    """The training and validation arrays the spec asks for.
-
-    ``"fraction"`` validation holds out the last part of the training set
-    before any shuffling, as Keras's ``validation_split`` does.
-    """
-    x, y = data.X_train, data.y_train
-    if spec.fit.validation == specs.FRACTION:
-        n_val = max(1, round(len(x) * spec.fit.validation_split))
-        x_val, y_val = x[-n_val:], y[-n_val:]
-        x, y = x[:-n_val], y[:-n_val]
-    else:
-        x_val, y_val = data.X_valid, data.y_valid
-    if specs.needs_one_hot(spec):
-        n = len(data.class_names)
-        y, y_val = _one_hot(y, n), _one_hot(y_val, n)
-    return training.FitData(x, y, x_val, y_val)
-
-
-def _one_hot(y: np.ndarray, n: int) -> np.ndarray:
-    return np.eye(n, dtype=np.float32)[np.asarray(y, dtype=np.int64)]
+    trained = run_spec() if run is not None and run.model is not None else None
+    epochs_done = run.epochs_done if trained is not None else 0
+    return planning.make_plan(spec, data, trained=trained, epochs_done=epochs_done)
 
 
 def _say(key: str, **values: object) -> None:
@@ -181,7 +96,7 @@ def request(action: str) -> None:
     st.session_state[PENDING_KEY] = action
 
 
-def perform_pending(plan: Plan) -> None:
+def perform_pending(plan: planning.Plan) -> None:
     """Do the Train or Continue that was clicked, with this run's ``plan``."""
     action = st.session_state.pop(PENDING_KEY, None)
     if action == "train":
@@ -190,7 +105,7 @@ def perform_pending(plan: Plan) -> None:
         resume(plan)
 
 
-def train(plan: Plan) -> None:
+def train(plan: planning.Plan) -> None:
     """Build a fresh model from ``plan.spec`` and train it (replaces any run)."""
     if plan.problems:
         return
@@ -204,14 +119,14 @@ def train(plan: Plan) -> None:
         log.exception("building the model failed")
         _say("keras_training.build_failed")
         return
-    run = training.TrainingRun(model, fit_data(plan.spec, data))
+    run = training.TrainingRun(model, planning.fit_data(plan.spec, data))
     st.session_state[RUN_KEY] = run
     st.session_state[RUN_SPEC_KEY] = plan.spec.to_dict()
     run.start(plan.options)
     st.session_state[WAS_ACTIVE_KEY] = True
 
 
-def resume(plan: Plan) -> None:
+def resume(plan: planning.Plan) -> None:
     """Continue training the current model from its current weights."""
     run = get_run()
     if run is None or not run.can_continue or plan.continue_problems:
@@ -232,6 +147,51 @@ def reset() -> None:
     _drop_run()
 
 
+def action_buttons(plan: planning.Plan) -> training.TrainingRun | None:
+    """Train, Stop, Continue and Reset, each enabled when it can act; returns the run."""
+    run = get_run()
+    active = run is not None and run.active
+    cells = st.columns(4)
+    cells[0].button(
+        t("keras_training.train_button"),
+        icon=":material/play_arrow:",
+        type="primary",
+        key=f"{PREFIX}_train",
+        disabled=bool(plan.problems) or active,
+        width="stretch",
+        on_click=request,
+        args=("train",),
+    )
+    cells[1].button(
+        t("keras_training.stop_button"),
+        icon=":material/stop:",
+        key=f"{PREFIX}_stop",
+        disabled=not active,
+        width="stretch",
+        on_click=stop,
+    )
+    cells[2].button(
+        t("keras_training.continue_button"),
+        icon=":material/resume:",
+        key=f"{PREFIX}_continue",
+        disabled=run is None or not run.can_continue or bool(plan.continue_problems),
+        width="stretch",
+        help=t("keras_training.continue_help"),
+        on_click=request,
+        args=("continue",),
+    )
+    cells[3].button(
+        t("keras_training.reset_button"),
+        icon=":material/restart_alt:",
+        key=f"{PREFIX}_reset",
+        disabled=run is None,
+        width="stretch",
+        on_click=reset,
+    )
+    ui.show(plan.continue_problems, icon=":material/block:")
+    return run
+
+
 def finished_now(run: training.TrainingRun | None) -> bool:
     """Whether the run was active at the last look and is not any more."""
     active = run is not None and run.active
@@ -243,51 +203,124 @@ def finished_now(run: training.TrainingRun | None) -> bool:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class Results:
-    """Everything the page shows after training, for one version of the weights."""
-
-    scores: dict[str, float]
-    classification: evaluate.ClassificationResults | None
-    regression: evaluate.RegressionResults | None
-    seconds: float
-
-
-def results(run: training.TrainingRun, spec: specs.ModelSpec, data: LabData) -> Results:
+def results(run: training.TrainingRun, spec: specs.ModelSpec, data: LabData) -> planning.Evaluation:
     """Evaluate and predict on the test set, once per version of the weights."""
     key = (id(run), run.version)
     cached = st.session_state.get(RESULTS_KEY)
     if cached is not None and cached[0] == key:
         return cached[1]
-    started = time.perf_counter()
-    y_test = data.y_test
-    if specs.needs_one_hot(spec):
-        y_test = _one_hot(y_test, len(data.class_names))
-    scores = evaluate.evaluate(run.model, data.X_test, y_test)
-    classification = regression = None
-    if spec.task == specs.REGRESSION:
-        regression = evaluate.regression_results(
-            run.model, data.X_test, data.y_test, float(np.mean(data.y_train))
-        )
-    else:
-        classification = evaluate.classification_results(
-            run.model, data.X_test, data.y_test, max(2, len(data.class_names))
-        )
-    found = Results(scores, classification, regression, time.perf_counter() - started)
+    found = planning.evaluation(run.model, spec, data)
     st.session_state[RESULTS_KEY] = (key, found)
     return found
-
-
-def model_download(run: training.TrainingRun):
-    """A callable for ``st.download_button``: the ``.keras`` file, made on click."""
-    model = run.model
-
-    def make() -> bytes:
-        return evaluate.model_bytes(model)
-
-    return make
 
 
 def prepare(spec: specs.ModelSpec) -> LabData | None:
     """The spec's data set if it is available without a download, else ``None``."""
     return keras_lab.lab_data(spec.dataset)
+
+
+# --------------------------------------------------------------------------- live view
+
+P = PREFIX
+
+
+def status(progress: training.Progress) -> None:
+    """A line that says what the run is doing, and the progress bar."""
+    state = progress.state
+    if state == training.QUEUED:
+        st.info(
+            t("keras_training.state_queued", position=progress.queue_position or 1),
+            icon=":material/hourglass_top:",
+        )
+    elif state in (training.RUNNING, training.STOPPING):
+        left = "–" if progress.seconds_left is None else f"{progress.seconds_left:.0f}"
+        text = t(
+            f"keras_training.state_{state}",
+            epoch=progress.epoch,
+            last=progress.last_epoch,
+            batch=progress.batch,
+            batches=progress.batches or "–",
+            left=left,
+        )
+        st.progress(progress.fraction, text=text)
+    elif state == training.DIVERGED:
+        st.error(
+            t(
+                "keras_training.state_diverged",
+                epoch=progress.epoch,
+                batch=progress.batch,
+                loss=progress.detail,
+            ),
+            icon=":material/trending_up:",
+        )
+    elif state == training.FAILED:
+        st.error(
+            ui.say(Message("keras_training.state_failed", {"detail": progress.detail}), limit=200),
+            icon=":material/error:",
+        )
+    elif state == training.STOPPED:
+        key = (
+            "state_stopped_partial"
+            if progress.batch and progress.batch < progress.batches
+            else "state_stopped"
+        )
+        st.warning(
+            t(
+                f"keras_training.{key}",
+                done=progress.epochs_done,
+                epoch=progress.epoch,
+                batch=progress.batch,
+            ),
+            icon=":material/pause_circle:",
+        )
+    elif state == training.FINISHED:
+        st.success(
+            t(
+                "keras_training.state_finished",
+                done=progress.epochs_done,
+                seconds=f"{progress.elapsed_s:.1f}",
+            ),
+            icon=":material/check_circle:",
+        )
+
+
+def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> None:
+    """Loss and metric curves, training and validation, with the epoch in progress."""
+    history = run.history()
+    names = ["loss", *sorted(k for k in history if not k.startswith("val_") and k != "loss")]
+    if not history and progress.partial:
+        names = ["loss", *sorted(k for k in progress.partial if k != "loss")]
+    shift = st.session_state.get(f"{P}_shift", False)
+    columns = st.columns(1 if ui.presenter() or len(names) == 1 else 2)
+    for i, name in enumerate(names[:4]):
+        live = None
+        if progress.partial and name in progress.partial and progress.batches:
+            live = (progress.epoch - 1 + progress.batch / progress.batches, progress.partial[name])
+        fig = charts.curve_figure(
+            history,
+            name,
+            ui.theme(),
+            title=name,
+            train_label=t("keras_training.train"),
+            validation_label=t("keras_training.validation_curve"),
+            epoch_label=t("keras_training.epoch"),
+            live=live,
+            live_label=t("keras_training.live"),
+            shift_train=shift,
+        )
+        with columns[i % len(columns)]:
+            ui.plot(fig, key=f"{key}_{name}")
+
+
+def live_view() -> None:
+    """The run's state, progress and curves; polled while the run is active."""
+    run = get_run()
+    if run is None:
+        st.info(t("keras_training.no_run"), icon=":material/model_training:")
+        return
+    progress = run.progress()
+    status(progress)
+    if progress.epochs_done or progress.partial:
+        curves(run, progress, f"{P}_curve")
+    if finished_now(run):
+        st.rerun()  # the whole page: evaluation and predictions appear

@@ -95,6 +95,34 @@ class PageState:
                 st.query_params[name] = text
         st.session_state[self._seen] = query
 
+    # -- generations: start a page's widgets again when their source changed elsewhere
+
+    @property
+    def generation(self) -> int:
+        """How many times the widgets were started again (part of their keys)."""
+        return st.session_state.get(f"{self.page}_gen", 0)
+
+    def restart(self) -> None:
+        """Start every generation-keyed widget again from its source's values."""
+        st.session_state[f"{self.page}_gen"] = self.generation + 1
+
+    def follow(self, source: object, *, quietly: bool = False) -> None:
+        """:meth:`restart` when ``source`` (plain data) changed since the last call.
+
+        For widgets that show something another page or a link can change (the
+        Keras model): they start again from it instead of keeping stale values.
+        ``quietly`` records a change the widgets made themselves, without restarting.
+        """
+        seen = f"_{self.page}_followed"
+        if st.session_state.get(seen) != source:
+            if seen in st.session_state and not quietly:
+                self.restart()
+            st.session_state[seen] = source
+
+    def widget_key(self, name: str, *parts: object) -> str:
+        """A widget key of this generation: ``keras_builder_3_units_7``."""
+        return "_".join(map(str, (self.page, self.generation, name, *parts)))
+
     @property
     def last_good(self):
         """The page's last settings that worked (``None`` before any)."""
