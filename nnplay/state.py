@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from nnplay.messages import Message, Severity
 
@@ -155,44 +156,65 @@ class Field:
         return value
 
 
-def _table() -> tuple[Field, ...]:
-    # Imported here: the registries live next to the code that uses them.
-    from nnplay import perceptron_lab, xor_lab
-    from nnplay.activations import HIDDEN_CHOICES
+def _app() -> tuple[Field, ...]:
     from nnplay.i18n import DEFAULT_LANGUAGE, LANGUAGES
-    from nnplay.keras_lab import spec
-    from nnplay.perceptron import STEP_FUNCTIONS
 
-    p, x = perceptron_lab.Settings(), xor_lab.Settings()
-    book = spec.to_query(spec.book_model())
     return (
         Field(APP, "lang", Kind.CHOICE, DEFAULT_LANGUAGE, choices=tuple(LANGUAGES)),
         Field(APP, "present", Kind.BOOL, False),
-        # logic neurons: the inputs and the neuron of one's own design
+    )
+
+
+def _logic() -> tuple[Field, ...]:
+    # the inputs, and the neuron of one's own design
+    return (
         Field("logic", "a", Kind.BOOL, False),
         Field("logic", "b", Kind.BOOL, False),
         Field("logic", "wa", Kind.FLOAT, 1.0, -3.0, 3.0),
         Field("logic", "wb", Kind.FLOAT, 1.0, -3.0, 3.0),
         Field("logic", "theta", Kind.FLOAT, 2.0, -3.0, 3.0),
-        # the perceptron on Iris
+    )
+
+
+def _perceptron() -> tuple[Field, ...]:
+    from nnplay import perceptron_lab as lab
+    from nnplay.perceptron import STEP_FUNCTIONS
+
+    p = lab.Settings()
+    return (
         Field("perceptron", "x", Kind.CHOICE, p.x_feature, choices=(0, 1, 2, 3)),
         Field("perceptron", "y", Kind.CHOICE, p.y_feature, choices=(0, 1, 2, 3)),
-        Field(
-            "perceptron", "positive", Kind.CHOICE, p.positive, choices=perceptron_lab.CLASS_CHOICES
-        ),
+        Field("perceptron", "positive", Kind.CHOICE, p.positive, choices=lab.CLASS_CHOICES),
         Field("perceptron", "phi", Kind.CHOICE, p.step, choices=tuple(STEP_FUNCTIONS)),
-        Field("perceptron", "eta", Kind.FLOAT, p.eta0, None, perceptron_lab.MAX_ETA),
-        Field("perceptron", "epochs", Kind.INT, p.max_epochs, 0, perceptron_lab.MAX_EPOCHS),
+        Field("perceptron", "eta", Kind.FLOAT, p.eta0, None, lab.MAX_ETA),
+        Field("perceptron", "epochs", Kind.INT, p.max_epochs, 0, lab.MAX_EPOCHS),
         Field("perceptron", "shuffle", Kind.BOOL, p.shuffle),
-        Field("perceptron", "seed", Kind.INT, p.seed, 0, perceptron_lab.MAX_SEED),
-        Field("perceptron", "step", Kind.INT, 1, 1, None),
-        # XOR and the multilayer perceptron (the trained network's settings)
-        Field("xor", "hidden", Kind.INT, x.hidden_units, 0, xor_lab.MAX_HIDDEN_UNITS),
+        Field("perceptron", "seed", Kind.INT, p.seed, 0, lab.MAX_SEED),
+        Field("perceptron", "step", Kind.INT, 1, 1, None),  # the stepper's position
+    )
+
+
+def _xor() -> tuple[Field, ...]:
+    # the trained network's settings
+    from nnplay import xor_lab as lab
+    from nnplay.activations import HIDDEN_CHOICES
+
+    x = lab.Settings()
+    return (
+        Field("xor", "hidden", Kind.INT, x.hidden_units, 0, lab.MAX_HIDDEN_UNITS),
         Field("xor", "activation", Kind.CHOICE, x.activation, choices=tuple(HIDDEN_CHOICES)),
-        Field("xor", "lr", Kind.CHOICE, x.learning_rate, choices=xor_lab.LEARNING_RATES),
-        Field("xor", "epochs", Kind.INT, x.epochs, xor_lab.MIN_EPOCHS, xor_lab.MAX_EPOCHS),
-        Field("xor", "seed", Kind.INT, x.seed, 0, xor_lab.MAX_SEED),
-        # the Keras lab's model (builder and training); ranges: spec.validate
+        Field("xor", "lr", Kind.CHOICE, x.learning_rate, choices=lab.LEARNING_RATES),
+        Field("xor", "epochs", Kind.INT, x.epochs, lab.MIN_EPOCHS, lab.MAX_EPOCHS),
+        Field("xor", "seed", Kind.INT, x.seed, 0, lab.MAX_SEED),
+    )
+
+
+def _keras() -> tuple[Field, ...]:
+    # the Keras lab's model (builder and training); ranges: spec.validate
+    from nnplay.keras_lab import spec
+
+    book = spec.to_query(spec.book_model())
+    return (
         Field("keras", "data", Kind.CHOICE, book["data"], choices=tuple(spec.DATASETS)),
         Field("keras", "layers", Kind.TEXT, book["layers"]),
         Field("keras", "loss", Kind.TEXT, book["loss"]),
@@ -208,20 +230,21 @@ def _table() -> tuple[Field, ...]:
     )
 
 
-_TABLE: tuple[Field, ...] | None = None
+# Each page's fields are made when first asked for: the logic page must not
+# import what the perceptron's registries need (scikit-learn).
+_PAGES = {APP: _app, "logic": _logic, "perceptron": _perceptron, "xor": _xor, "keras": _keras}
+
+
+@cache
+def fields(page: str) -> tuple[Field, ...]:
+    """The fields of one page (``"app"`` for the app-wide ones; none for other pages)."""
+    make = _PAGES.get(page)
+    return make() if make else ()
 
 
 def table() -> tuple[Field, ...]:
     """Every field of every page, in order."""
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = _table()
-    return _TABLE
-
-
-def fields(page: str) -> tuple[Field, ...]:
-    """The fields of one page (``"app"`` for the app-wide ones)."""
-    return tuple(f for f in table() if f.page == page)
+    return tuple(f for page in _PAGES for f in fields(page))
 
 
 def field(page: str, name: str) -> Field:

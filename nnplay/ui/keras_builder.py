@@ -29,24 +29,24 @@ from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.spec import ModelSpec
 from nnplay.messages import Message
 from nnplay.ui import keras_lab, t
+from nnplay.ui.page_state import PageState
 
 PREFIX = "keras_builder"
 _DRAFT = f"{PREFIX}_draft"
 _UIDS = f"{PREFIX}_uids"
 _NEXT_UID = f"{PREFIX}_next_uid"
-_GEN = f"{PREFIX}_gen"
+page = PageState(PREFIX)  # generations: every widget starts again from a new draft
 _SEEN = f"{PREFIX}_seen"
 log = logging.getLogger("nnplay")
 
 
 def _key(name: str, uid: int | None = None) -> str:
-    gen = st.session_state.get(_GEN, 0)
-    return f"{PREFIX}_{gen}_{name}" if uid is None else f"{PREFIX}_{gen}_{name}_{uid}"
+    return page.widget_key(name) if uid is None else page.widget_key(name, uid)
 
 
 def compile_prefix() -> str:
     """Widget-key prefix of this generation's compile settings."""
-    return f"{PREFIX}_{st.session_state.get(_GEN, 0)}"
+    return page.widget_key("compile")
 
 
 def _new_uids(count: int) -> list[int]:
@@ -59,7 +59,7 @@ def _restart(draft: ModelSpec) -> None:
     """Make ``draft`` the editor's content; every widget starts again from it."""
     st.session_state[_DRAFT] = draft.to_dict()
     st.session_state[_UIDS] = _new_uids(len(draft.layers))
-    st.session_state[_GEN] = st.session_state.get(_GEN, 0) + 1
+    page.restart()
 
 
 def draft() -> ModelSpec:
