@@ -23,9 +23,9 @@ def several_models():
     deep.layers[1:3] = [dense(n, "selu", kernel_initializer="lecun_normal") for n in (64, 32, 16)]
     models["deep_unnamed"] = deep
     models["no_flatten"] = ModelSpec(
-        "fashion_mnist", [28, 28], [dense(5, "relu"), flatten(), dense(10, "softmax")]
+        "fashion_mnist", layers=[dense(5, "relu"), flatten(), dense(10, "softmax")]
     )
-    models["flatten_on_table"] = ModelSpec("iris", [4], [flatten(), dense(3, "softmax")])
+    models["flatten_on_table"] = ModelSpec("iris", layers=[flatten(), dense(3, "softmax")])
     return models
 
 

@@ -69,7 +69,6 @@ def test_book_model_is_the_notes_model():
         (lambda s: setattr(s.fit, "class_weight", {"10": 1.0}), ["class_weight_class"]),
         (lambda s: setattr(s.fit, "class_weight", {"1": -1.0}), ["class_weight_value"]),
         (lambda s: setattr(s.fit, "class_weight", "heavy"), ["class_weight"]),
-        (lambda s: setattr(s, "input_shape", [784]), ["input_shape"]),
         (lambda s: setattr(s, "dataset", "mnist"), ["dataset"]),
     ],
 )
@@ -132,6 +131,34 @@ def test_spec_round_trips_through_json():
     copy = spec.copy()
     copy.layers[1].units = 7
     assert spec.layers[1].units == 300  # a deep copy
+
+
+def test_enums_are_plain_strings_in_dicts_and_json():
+    spec = specs.book_model()
+    assert spec.layers[0].kind is specs.LayerKind.FLATTEN and spec.task is specs.Task.MULTICLASS
+    assert specs.MULTICLASS == "multiclass" and specs.DENSE == "dense"
+    data = spec.to_dict()
+    assert [type(layer["kind"]) for layer in data["layers"]] == [str] * 4
+    assert json.loads(spec.to_json())["layers"][1]["kind"] == "dense"
+    assert json.dumps({"task": spec.task}) == '{"task": "multiclass"}'
+    again = ModelSpec.from_dict(json.loads(json.dumps(data)))
+    assert again == spec and again.layers[1].kind is specs.LayerKind.DENSE
+    unknown = specs.LayerSpec.from_dict({"kind": "conv"})
+    assert unknown.kind == "conv" and type(unknown.kind) is str  # kept for validate() to say
+
+
+@pytest.mark.parametrize("dataset", list(specs.DATASETS))
+def test_input_shape_follows_the_data_set(dataset):
+    spec = specs.book_model()
+    spec.dataset = dataset
+    expected = list(specs.DATASETS[dataset].input_shape)
+    assert spec.input_shape == expected
+    data = spec.to_dict()
+    assert data["input_shape"] == expected  # written for readers
+    data["input_shape"] = [784]
+    assert ModelSpec.from_dict(data).input_shape == expected  # and never read
+    with pytest.raises(AttributeError):
+        spec.input_shape = [784]
 
 
 @pytest.mark.parametrize("dataset", list(specs.DATASETS))

@@ -1,6 +1,8 @@
 """The Keras lab: a model spec as plain data, and what is made from it.
 
-- :mod:`.spec`    the spec (dataclasses, JSON, URL), presets, suggestions, validation
+- :mod:`.spec`    the spec's public API, re-exported from:
+  :mod:`.registries` (data sets, tasks, choices, limits), :mod:`.model` (data
+  classes, presets, suggestions), :mod:`.validation`, :mod:`.url` (the link codec)
 - :mod:`.build`   spec -> compiled Keras model; summary rows without TensorFlow
 - :mod:`.codegen` spec -> Python code with the Keras Sequential API
 - :mod:`.data`    Fashion-MNIST, California housing and the offline sets, split

@@ -26,6 +26,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -35,14 +36,28 @@ from nnplay.keras_lab.slots import TrainingSlots, server_slots
 
 log = logging.getLogger("nnplay.training")
 
-IDLE = "idle"
-QUEUED = "queued"
-RUNNING = "running"
-STOPPING = "stopping"
-STOPPED = "stopped"
-FINISHED = "finished"
-DIVERGED = "diverged"
-FAILED = "failed"
+
+class RunState(StrEnum):
+    """Where a run stands; each member equals its plain string (``"running"``)."""
+
+    IDLE = "idle"
+    QUEUED = "queued"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+    FINISHED = "finished"
+    DIVERGED = "diverged"
+    FAILED = "failed"
+
+
+IDLE = RunState.IDLE
+QUEUED = RunState.QUEUED
+RUNNING = RunState.RUNNING
+STOPPING = RunState.STOPPING
+STOPPED = RunState.STOPPED
+FINISHED = RunState.FINISHED
+DIVERGED = RunState.DIVERGED
+FAILED = RunState.FAILED
 
 ACTIVE_STATES = frozenset({QUEUED, RUNNING, STOPPING})
 """States in which a thread is working (or waiting for a slot)."""
@@ -109,9 +124,9 @@ class Progress:
 
     Attributes
     ----------
-    state : str
-        One of ``idle``, ``queued``, ``running``, ``stopping``, ``stopped``,
-        ``finished``, ``diverged``, ``failed``.
+    state : RunState
+        ``idle``, ``queued``, ``running``, ``stopping``, ``stopped``, ``finished``,
+        ``diverged`` or ``failed``.
     epochs_done : int
         Finished epochs over all fits (the length of the history).
     epoch : int
@@ -138,7 +153,7 @@ class Progress:
         For ``nan_loss`` the bad loss value; for ``error`` the error's first line.
     """
 
-    state: str = IDLE
+    state: RunState = IDLE
     epochs_done: int = 0
     epoch: int = 0
     last_epoch: int = 0
@@ -260,7 +275,7 @@ class _Shared:
             self.detail = str(loss)
         self.stop_event.set()
 
-    def end_fit(self, state: str, reason: str | None = None, detail: str = "") -> None:
+    def end_fit(self, state: RunState, reason: str | None = None, detail: str = "") -> None:
         with self.lock:
             if self.state != DIVERGED:
                 self.state = state
@@ -277,7 +292,7 @@ class _Shared:
         self.stop_event.set()
 
 
-def _stopped_state(shared: _Shared) -> tuple[str, str | None]:
+def _stopped_state(shared: _Shared) -> tuple[RunState, str | None]:
     if shared.stop_event.is_set():
         return STOPPED, shared.reason or REASON_STOP_REQUESTED
     return FINISHED, None
@@ -443,7 +458,7 @@ class TrainingRun:
         return self._shared.data
 
     @property
-    def state(self) -> str:
+    def state(self) -> RunState:
         return self._shared.state
 
     @property

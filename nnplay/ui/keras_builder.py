@@ -358,13 +358,12 @@ def _keras_counts_now(architecture: str) -> tuple[tuple[tuple, int], ...]:
 
     shape, layers = json.loads(architecture)
     spec = ModelSpec(
-        input_shape=shape,
         layers=[
             specs.flatten() if kind == specs.FLATTEN else specs.dense(units)
             for kind, units in layers
         ],
     )
-    model = build_model(spec, compile=False)
+    model = build_model(spec, input_shape=tuple(shape), compile=False)
     return tuple((tuple(layer.output.shape), int(layer.count_params())) for layer in model.layers)
 
 
