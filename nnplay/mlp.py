@@ -6,7 +6,8 @@ weight, layer by layer from the output), then a gradient-descent step.
 
 >>> from nnplay.datasets import xor
 >>> data = xor()
->>> MLP((3,), activation="tanh", random_state=0).fit(data.X, data.y).score(data.X, data.y)
+>>> model = MLP(hidden_layer_sizes=(3,), activation="tanh", random_state=0)
+>>> model.fit(data.X, data.y).score(data.X, data.y)
 1.0
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from nnplay import activations
 
@@ -56,8 +58,12 @@ class Snapshot:
     loss: float
 
 
-class MLP:
+class MLP(ClassifierMixin, BaseEstimator):
     """A fully connected network for classification, trained by gradient descent.
+
+    A scikit-learn estimator: ``get_params``, ``set_params``, ``clone`` and
+    ``score`` (accuracy) come from :class:`sklearn.base.BaseEstimator` and
+    :class:`sklearn.base.ClassifierMixin`.
 
     Parameters
     ----------
@@ -102,6 +108,7 @@ class MLP:
 
     def __init__(
         self,
+        *,
         hidden_layer_sizes: Sequence[int] = (3,),
         activation: str | Sequence[str] = "tanh",
         output: str = "sigmoid",
@@ -126,7 +133,19 @@ class MLP:
 
     # -- set-up -----------------------------------------------------------------
 
-    def _hidden_activations(self) -> list[str]:
+    def hidden_activations(self) -> list[str]:
+        """The activation name of each hidden layer, first to last.
+
+        Returns
+        -------
+        list of str
+            ``activation`` repeated for every hidden layer when it is one name.
+
+        Raises
+        ------
+        ValueError
+            When ``activation`` is a sequence of another length than ``hidden_layer_sizes``.
+        """
         n_hidden = len(self.hidden_layer_sizes)
         if isinstance(self.activation, str):
             return [self.activation] * n_hidden
@@ -138,7 +157,7 @@ class MLP:
     def _check_parameters(self) -> None:
         if any(int(n) < 1 for n in self.hidden_layer_sizes):
             raise ValueError(f"every hidden layer needs units, got {self.hidden_layer_sizes}")
-        for name in self._hidden_activations():
+        for name in self.hidden_activations():
             activations.get(name)
         if self.output not in OUTPUTS:
             raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}")
@@ -174,7 +193,7 @@ class MLP:
             raise ValueError("a sigmoid output needs exactly two classes; use softmax")
         rng = np.random.default_rng(self.random_state)
         sizes = self._layer_sizes(n_features, len(self.classes_))
-        names = [*self._hidden_activations(), self.output]
+        names = [*self.hidden_activations(), self.output]
         self.coefs_, self.intercepts_ = [], []
         for fan_in, fan_out, name in zip(sizes[:-1], sizes[1:], names, strict=True):
             # Sigmoid units are flatter near 0, so they start with larger weights.
@@ -204,7 +223,7 @@ class MLP:
         """
         a = np.asarray(X, dtype=np.float64)
         zs, outs = [], [a]
-        names = self._hidden_activations()
+        names = self.hidden_activations()
         for i, (W, b) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
             z = a @ W + b
             if i < len(names):
@@ -276,7 +295,7 @@ class MLP:
             else:  # the softmax Jacobian, applied without building it
                 delta = a_out * (d_a - np.sum(d_a * a_out, axis=1, keepdims=True))
 
-        names = self._hidden_activations()
+        names = self.hidden_activations()
         coef_grads = [np.empty(0)] * len(self.coefs_)
         intercept_grads = [np.empty(0)] * len(self.coefs_)
         for i in range(len(self.coefs_) - 1, -1, -1):
@@ -376,25 +395,13 @@ class MLP:
         """The most probable class of each sample."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def score(self, X: np.ndarray, y: np.ndarray) -> float:
-        """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
-
     def with_weights(self, coefs: list[np.ndarray], intercepts: list[np.ndarray]) -> MLP:
         """A copy of this trained network with other weights (a snapshot's, say)."""
-        other = MLP(**self.get_params())
+        other = clone(self)
         other.classes_ = self.classes_
         other.coefs_ = [np.asarray(W, dtype=np.float64) for W in coefs]
         other.intercepts_ = [np.asarray(b, dtype=np.float64) for b in intercepts]
         return other
-
-    def get_params(self) -> dict:
-        """The constructor arguments, as scikit-learn estimators report them."""
-        names = (
-            "hidden_layer_sizes activation output loss learning_rate max_epochs "
-            "batch_size shuffle random_state n_snapshots"
-        ).split()
-        return {name: getattr(self, name) for name in names}
 
 
 def _logsumexp(z: np.ndarray) -> np.ndarray:

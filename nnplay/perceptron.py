@@ -30,6 +30,9 @@ with the hinge loss at margin 0, ``sklearn/linear_model/_sgd_fast.pyx.tp``) in:
 
 With ``shuffle=False``, scikit-learn's ``tol=None`` and the same eta and epochs
 the weights are bit-identical until such a tie (``tests/test_perceptron.py``).
+There, too, a plain double loop over epochs and samples (``reference_fit``)
+checks that the vectorised :meth:`Perceptron.fit` gives exactly its weights,
+trace and errors.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 
 def heaviside(z):
@@ -156,8 +160,12 @@ class Trace:
         return np.any(self.y_hat != self.target, axis=1)
 
 
-class Perceptron:
+class Perceptron(ClassifierMixin, BaseEstimator):
     """A perceptron trained with the rule of the notes, one sample at a time.
+
+    A scikit-learn estimator: ``get_params``, ``set_params``, ``clone`` and
+    ``score`` (accuracy) come from :class:`sklearn.base.BaseEstimator` and
+    :class:`sklearn.base.ClassifierMixin`.
 
     Parameters
     ----------
@@ -195,6 +203,7 @@ class Perceptron:
 
     def __init__(
         self,
+        *,
         eta0: float = 1.0,
         max_epochs: int = 100,
         shuffle: bool = False,
@@ -339,21 +348,3 @@ class Perceptron:
             return self.classes_[np.argmax(z, axis=1)]
         positive = z >= 0 if self.step == "heaviside" else z > 0
         return self.classes_[positive.astype(np.int64)]
-
-    def score(self, X, y) -> float:
-        """Accuracy: the fraction of samples whose label :meth:`predict` gets right."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
-
-    def get_params(self, deep: bool = True) -> dict:
-        """Constructor arguments, as scikit-learn's ``get_params``."""
-        return {
-            "eta0": self.eta0,
-            "max_epochs": self.max_epochs,
-            "shuffle": self.shuffle,
-            "random_state": self.random_state,
-            "step": self.step,
-        }
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"Perceptron({args})"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import json
 import threading
 import time
+from contextlib import closing
+from dataclasses import asdict
 
 import numpy as np
 import pytest
@@ -20,6 +23,8 @@ from nnplay.keras_lab.training import (
     STOPPED,
     FitData,
     FitOptions,
+    Progress,
+    RunState,
     TrainingRun,
 )
 
@@ -83,73 +88,81 @@ def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
+def test_run_states_are_plain_strings():
+    assert [FINISHED, QUEUED] == ["finished", "queued"]
+    assert RunState("stopped") is STOPPED
+    progress = Progress(state=RUNNING)
+    assert json.dumps(asdict(progress)["state"]) == '"running"' and f"{progress.state}" == "running"
+
+
 def test_stop_keeps_the_weights_and_the_history_of_finished_epochs():
     model = _model()
     initial = [w.copy() for w in model.get_weights()]
-    run = TrainingRun(model, _data(), slots=TrainingSlots(1))
-    run.start(FitOptions(epochs=200))
-    _wait_until(lambda: run.epochs_done >= 2)
-    run.stop()
-    assert run.wait(30)
-    progress = run.progress()
-    assert run.state == STOPPED
-    history = run.history()
-    done = run.epochs_done
-    assert 2 <= done < 200
-    assert {len(values) for values in history.values()} == {done}
-    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert progress.epochs_done == done
-    # The model was trained, and nothing changes it once stopped.
-    stopped = [w.copy() for w in model.get_weights()]
-    assert not _same(stopped, initial)
-    time.sleep(0.3)
-    assert _same(model.get_weights(), stopped)
-    assert run.model is model
-    assert history["val_accuracy"][-1] > 0.8
+    with closing(TrainingRun(model, _data(), slots=TrainingSlots(1))) as run:
+        run.start(FitOptions(epochs=200))
+        _wait_until(lambda: run.epochs_done >= 2)
+        run.stop()
+        assert run.wait(30)
+        progress = run.progress()
+        assert run.state == STOPPED
+        history = run.history()
+        done = run.epochs_done
+        assert 2 <= done < 200
+        assert {len(values) for values in history.values()} == {done}
+        assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+        assert progress.epochs_done == done
+        # The model was trained, and nothing changes it once stopped.
+        stopped = [w.copy() for w in model.get_weights()]
+        assert not _same(stopped, initial)
+        time.sleep(0.3)
+        assert _same(model.get_weights(), stopped)
+        assert run.model is model
+        assert history["val_accuracy"][-1] > 0.8
 
 
 def test_continue_resumes_from_the_stopped_weights_and_numbers_epochs_on():
     recorder = Recorder()
     model = _model()
-    run = TrainingRun(model, _data(), slots=TrainingSlots(1), callbacks=[recorder])
-    run.start(FitOptions(epochs=200))
-    _wait_until(lambda: run.epochs_done >= 1)
-    run.stop()
-    run.wait(30)
-    done = run.epochs_done
-    before = run.history()
-    stopped = [w.copy() for w in model.get_weights()]
+    with closing(TrainingRun(model, _data(), slots=TrainingSlots(1), callbacks=[recorder])) as run:
+        run.start(FitOptions(epochs=200))
+        _wait_until(lambda: run.epochs_done >= 1)
+        run.stop()
+        run.wait(30)
+        done = run.epochs_done
+        before = run.history()
+        stopped = [w.copy() for w in model.get_weights()]
 
-    run.start(FitOptions(epochs=2))
-    assert run.wait(60)
-    assert run.state == FINISHED
-    assert _same(recorder.weights_at_start[1], stopped)  # resumed from the stopped weights
-    second_fit = recorder.epochs[-2:]
-    assert second_fit == [done, done + 1]  # Keras's 0-based epochs continue
-    after = run.history()
-    assert run.epochs_done == done + 2
-    for name, values in before.items():
-        assert after[name][:done] == values  # appended to, not replaced
-        assert len(after[name]) == done + 2
-    progress = run.progress()
-    assert (progress.first_epoch, progress.last_epoch, progress.epoch) == (done, done + 2, done + 2)
-    assert progress.fraction == 1.0
+        run.start(FitOptions(epochs=2))
+        assert run.wait(60)
+        assert run.state == FINISHED
+        assert _same(recorder.weights_at_start[1], stopped)  # resumed from the stopped weights
+        second_fit = recorder.epochs[-2:]
+        assert second_fit == [done, done + 1]  # Keras's 0-based epochs continue
+        after = run.history()
+        assert run.epochs_done == done + 2
+        for name, values in before.items():
+            assert after[name][:done] == values  # appended to, not replaced
+            assert len(after[name]) == done + 2
+        progress = run.progress()
+        epochs = (progress.first_epoch, progress.last_epoch, progress.epoch)
+        assert epochs == (done, done + 2, done + 2)
+        assert progress.fraction == 1.0
 
 
 def test_a_diverging_learning_rate_is_detected_and_explained():
-    run = TrainingRun(_model(learning_rate=1e6), _data(), slots=TrainingSlots(1))
-    run.start(FitOptions(epochs=50))
-    assert run.wait(60)
-    progress = run.progress()
-    assert run.state == DIVERGED
-    assert progress.reason == REASON_NAN_LOSS
-    assert progress.detail in {"nan", "inf", "-inf"}
-    assert progress.epoch < 50  # stopped early, not after all epochs
-    assert not run.can_continue
-    with pytest.raises(RuntimeError):
-        run.start(FitOptions(epochs=1))
-    # Only whole epochs with a finite loss, if any, are in the history.
-    assert all(np.isfinite(v) for v in run.history().get("loss", []))
+    with closing(TrainingRun(_model(learning_rate=1e6), _data(), slots=TrainingSlots(1))) as run:
+        run.start(FitOptions(epochs=50))
+        assert run.wait(60)
+        progress = run.progress()
+        assert run.state == DIVERGED
+        assert progress.reason == REASON_NAN_LOSS
+        assert progress.detail in {"nan", "inf", "-inf"}
+        assert progress.epoch < 50  # stopped early, not after all epochs
+        assert not run.can_continue
+        with pytest.raises(RuntimeError):
+            run.start(FitOptions(epochs=1))
+        # Only whole epochs with a finite loss, if any, are in the history.
+        assert all(np.isfinite(v) for v in run.history().get("loss", []))
 
 
 def test_the_cap_queues_the_next_training_until_a_slot_is_free():
@@ -157,34 +170,36 @@ def test_the_cap_queues_the_next_training_until_a_slot_is_free():
     first_rec, second_rec = Recorder(), Recorder()
     first = TrainingRun(_model(), _data(), slots=slots, callbacks=[first_rec])
     second = TrainingRun(_model(seed=1), _data(seed=1), slots=slots, callbacks=[second_rec])
-    first.start(FitOptions(epochs=3))
-    _wait_until(lambda: first.state == RUNNING)
-    second.start(FitOptions(epochs=1))
-    time.sleep(0.3)
-    waiting = second.progress()
-    assert waiting.state == QUEUED
-    assert waiting.queue_position == 1
-    assert slots.running == 1 and slots.waiting == 1
-    assert first.wait(60) and second.wait(60)
-    assert first.state == second.state == FINISHED
-    assert second_rec.began[0] >= first_rec.ended[0]  # it waited for the first
-    assert slots.running == 0 and slots.waiting == 0
+    with closing(first), closing(second):
+        first.start(FitOptions(epochs=3))
+        _wait_until(lambda: first.state == RUNNING)
+        second.start(FitOptions(epochs=1))
+        time.sleep(0.3)
+        waiting = second.progress()
+        assert waiting.state == QUEUED
+        assert waiting.queue_position == 1
+        assert slots.running == 1 and slots.waiting == 1
+        assert first.wait(60) and second.wait(60)
+        assert first.state == second.state == FINISHED
+        assert second_rec.began[0] >= first_rec.ended[0]  # it waited for the first
+        assert slots.running == 0 and slots.waiting == 0
 
 
 def test_stop_while_queued_leaves_the_queue():
     slots = TrainingSlots(1)
     first = TrainingRun(_model(), _data(), slots=slots)
     second = TrainingRun(_model(), _data(), slots=slots)
-    first.start(FitOptions(epochs=100))
-    _wait_until(lambda: first.state == RUNNING)
-    second.start(FitOptions(epochs=1))
-    _wait_until(lambda: slots.waiting == 1)
-    second.stop()
-    assert second.wait(5)
-    assert second.state == STOPPED and second.epochs_done == 0
-    assert slots.waiting == 0
-    first.close()
-    assert slots.running == 0
+    with closing(first), closing(second):
+        first.start(FitOptions(epochs=100))
+        _wait_until(lambda: first.state == RUNNING)
+        second.start(FitOptions(epochs=1))
+        _wait_until(lambda: slots.waiting == 1)
+        second.stop()
+        assert second.wait(5)
+        assert second.state == STOPPED and second.epochs_done == 0
+        assert slots.waiting == 0
+        first.close()
+        assert slots.running == 0
 
 
 def _training_threads() -> list[threading.Thread]:
@@ -200,8 +215,11 @@ def test_close_ends_the_thread_and_lets_go_of_the_model():
     run = TrainingRun(model, _data(), slots=slots)
     del model
     run.start(FitOptions(epochs=100))
-    _wait_until(lambda r=run: r.state == RUNNING)
-    assert run.close(30)
+    try:
+        _wait_until(lambda r=run: r.state == RUNNING)
+    finally:
+        closed = run.close(30)
+    assert closed
     assert run.model is None and run.data is None
     assert not run.can_continue
     assert slots.running == 0
@@ -223,15 +241,14 @@ def test_a_run_whose_session_is_gone_stops_and_frees_its_slot():
 
 
 def test_progress_reports_batches_and_time_left_while_running():
-    run = TrainingRun(_model(), _data(12000), slots=TrainingSlots(1))
-    run.start(FitOptions(epochs=3, batch_size=16))
-    _wait_until(lambda: run.progress().batch >= 10)
-    progress = run.progress()
-    assert progress.batches == 625  # 10,000 examples / 16
-    assert progress.seconds_left is not None and progress.seconds_left > 0
-    assert progress.partial and "loss" in progress.partial
-    assert 0 < progress.fraction < 1
-    run.close()
+    with closing(TrainingRun(_model(), _data(12000), slots=TrainingSlots(1))) as run:
+        run.start(FitOptions(epochs=3, batch_size=16))
+        _wait_until(lambda: run.progress().batch >= 10)
+        progress = run.progress()
+        assert progress.batches == 625  # 10,000 examples / 16
+        assert progress.seconds_left is not None and progress.seconds_left > 0
+        assert progress.partial and "loss" in progress.partial
+        assert 0 < progress.fraction < 1
 
 
 # --------------------------------------------------------------------------- no TensorFlow
@@ -248,15 +265,17 @@ def test_slots_serve_in_order_of_arrival():
         slots.release()
 
     threads = []
-    for name in ("b", "c", "d"):
-        thread = threading.Thread(target=wait, args=(name,))
-        thread.start()
-        _wait_until(lambda n=name: slots.position(n) is not None)
-        threads.append(thread)
-    assert [slots.position(n) for n in ("b", "c", "d")] == [1, 2, 3]
-    slots.release()
-    for thread in threads:
-        thread.join(5)
+    try:
+        for name in ("b", "c", "d"):
+            thread = threading.Thread(target=wait, args=(name,), daemon=True)
+            thread.start()
+            threads.append(thread)
+            _wait_until(lambda n=name: slots.position(n) is not None)
+        assert [slots.position(n) for n in ("b", "c", "d")] == [1, 2, 3]
+    finally:
+        slots.release()  # "a" leaves; each waiting thread takes its turn and ends
+        for thread in threads:
+            thread.join(5)
     assert order == ["b", "c", "d"]
 
 
@@ -317,13 +336,13 @@ def test_limits_can_be_changed_by_environment_variables():
 
 def test_streamlits_clear_session_waits_while_a_training_runs():
     """Streamlit calls keras.backend.clear_session() after every script run."""
-    run = TrainingRun(_model(), _data(), slots=TrainingSlots(1))
-    run.start(FitOptions(epochs=3))
-    _wait_until(lambda: run.progress().batch > 0)
-    for _ in range(20):  # as many script runs as a polling page makes
-        keras.backend.clear_session()
-    assert run.wait(60)
-    assert run.state == FINISHED and run.epochs_done == 3
-    keras.layers.Dense(1)
-    keras.backend.clear_session()  # with no training, it clears as before
-    assert keras.layers.Dense(1).name == "dense"
+    with closing(TrainingRun(_model(), _data(), slots=TrainingSlots(1))) as run:
+        run.start(FitOptions(epochs=3))
+        _wait_until(lambda: run.progress().batch > 0)
+        for _ in range(20):  # as many script runs as a polling page makes
+            keras.backend.clear_session()
+        assert run.wait(60)
+        assert run.state == FINISHED and run.epochs_done == 3
+        keras.layers.Dense(1)
+        keras.backend.clear_session()  # with no training, it clears as before
+        assert keras.layers.Dense(1).name == "dense"

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 
 import pytest
-from conftest import assert_clean
+from conftest import assert_clean, shown_texts
 
 from nnplay import i18n
 from nnplay.keras_lab import spec as specs
+from nnplay.keras_lab.slots import server_slots
+from nnplay.keras_lab.training import FINISHED, QUEUED, STOPPED
 
 PAGE = "pages/keras_training.py"
 RUN = "keras_training_run"
 
 
-def _open(page, lang="en", spec=None, present=False):
+def _open(lang="en", spec=None, present=False):
     from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
@@ -44,84 +47,121 @@ def _poll_until_done(at, timeout=120):
     at.run()
 
 
+@contextlib.contextmanager
+def _every_slot_taken(timeout=60):
+    """Hold all of the server's training slots: a training started meanwhile waits, queued."""
+    slots = server_slots()
+    deadline = time.monotonic() + timeout
+    held = 0
+    try:
+        for _ in range(slots.capacity):
+            assert slots.acquire(object(), lambda: time.monotonic() > deadline), "a slot stays busy"
+            held += 1
+        yield
+    finally:
+        for _ in range(held):
+            slots.release()
+
+
 def _chart_traces(at):
     return [json.loads(chart.proto.spec)["data"] for chart in at.get("plotly_chart")]
 
 
+@contextlib.contextmanager
+def _closing_the_run(at):
+    """Close the page's training run, if there is one, however the test ends."""
+    try:
+        yield
+    finally:
+        if RUN in at.session_state:
+            at.session_state[RUN].close()
+
+
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
-def test_train_shows_live_curves_then_evaluation(page, lang):
-    at = _open(page, lang)
+def test_train_shows_live_curves_then_evaluation(lang):
+    at = _open(lang)
     assert_clean(at)
     assert at.title[0].value == i18n.translate("keras_training.title", lang)
     assert at.button(key="keras_training_stop").disabled
     _set_epochs(at, 2)
-    at.button(key="keras_training_train").click().run()
-    assert_clean(at)
-    run = at.session_state[RUN]
-    assert run.state in {"queued", "running", "finished"}
-    _poll_until_done(at)
-    assert_clean(at)
-    assert run.state == "finished" and run.epochs_done == 2
-    # curves (loss, accuracy), confusion matrix, weights
-    traces = _chart_traces(at)
-    assert len(traces) >= 4
-    assert traces[0][0]["y"] == pytest.approx(run.history()["loss"])
-    metrics = {m.label: m.value for m in at.metric}
-    assert i18n.translate("keras_training.test_score", lang, name="accuracy") in metrics
-    assert at.dataframe  # the history table and the predictions table
+    with _closing_the_run(at):
+        with _every_slot_taken():
+            at.button(key="keras_training_train").click().run()
+            assert_clean(at)
+            run = at.session_state[RUN]
+            assert run.state == QUEUED  # it waits for a slot, and says so
+            at.run()
+            queued = i18n.translate("keras_training.state_queued", lang, position=1)
+            assert queued in shown_texts(at)
+        _poll_until_done(at)
+        assert_clean(at)
+        assert run.state == FINISHED and run.epochs_done == 2
+        # curves (loss, accuracy), confusion matrix, weights
+        traces = _chart_traces(at)
+        assert len(traces) >= 4
+        assert traces[0][0]["y"] == pytest.approx(run.history()["loss"])
+        metrics = {m.label: m.value for m in at.metric}
+        assert i18n.translate("keras_training.test_score", lang, name="accuracy") in metrics
+        assert at.dataframe  # the history table and the predictions table
 
 
-def test_stop_continue_and_reset(page):
-    at = _open(page)
+def test_stop_continue_and_reset():
+    at = _open()
     _set_epochs(at, 200)
-    at.button(key="keras_training_train").click().run()
-    run = at.session_state[RUN]
-    deadline = time.monotonic() + 60
-    while run.epochs_done < 1:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    at.button(key="keras_training_stop").click().run()
-    assert run.wait(30)
-    at.run()
-    assert_clean(at)
-    done = run.epochs_done
-    assert run.state == "stopped" and 1 <= done < 200
-    assert len(run.history()["loss"]) == done
-    assert not at.button(key="keras_training_continue").disabled
+    with _closing_the_run(at):
+        at.button(key="keras_training_train").click().run()
+        run = at.session_state[RUN]
+        deadline = time.monotonic() + 60
+        while run.epochs_done < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        at.button(key="keras_training_stop").click().run()
+        assert run.wait(30)
+        at.run()
+        assert_clean(at)
+        done = run.epochs_done
+        assert run.state == STOPPED and 1 <= done < 200
+        assert len(run.history()["loss"]) == done
+        assert not at.button(key="keras_training_continue").disabled
 
-    _set_epochs(at, 2)
-    at.button(key="keras_training_continue").click().run()
-    assert at.session_state[RUN] is run  # the same model, trained on
-    _poll_until_done(at)
-    assert run.epochs_done == done + 2
-    assert_clean(at)
+        _set_epochs(at, 2)
+        at.button(key="keras_training_continue").click().run()
+        assert at.session_state[RUN] is run  # the same model, trained on
+        _poll_until_done(at)
+        assert run.epochs_done == done + 2
+        assert_clean(at)
 
-    at.button(key="keras_training_reset").click().run()
-    assert_clean(at)
-    assert RUN not in at.session_state
-    assert run.model is None
-    assert at.button(key="keras_training_continue").disabled
-
-
-def test_other_pages_do_not_stop_the_run_and_coming_back_shows_it(page):
-    at = _open(page)
-    _set_epochs(at, 30)
-    at.button(key="keras_training_train").click().run()
-    run = at.session_state[RUN]
-    at.switch_page("pages/logic.py").run()
-    assert_clean(at)
-    at.toggle(key="logic_a").set_value(True).run()
-    assert run.active or run.state == "finished"
-    at.switch_page(PAGE).run()
-    assert at.session_state[RUN] is run
-    assert_clean(at)
-    run.stop()
-    run.wait(30)
+        at.button(key="keras_training_reset").click().run()
+        assert_clean(at)
+        assert RUN not in at.session_state
+        assert run.model is None
+        assert at.button(key="keras_training_continue").disabled
 
 
-def test_limits_stop_train_with_a_message(page, monkeypatch):
+def test_other_pages_do_not_stop_the_run_and_coming_back_shows_it():
+    at = _open()
+    _set_epochs(at, 3)
+    with _closing_the_run(at):
+        # While every slot is taken the run stays queued, so a page that stopped
+        # it would leave it stopped, whatever the timing.
+        with _every_slot_taken():
+            at.button(key="keras_training_train").click().run()
+            run = at.session_state[RUN]
+            at.switch_page("pages/logic.py").run()
+            assert_clean(at)
+            at.toggle(key="logic_a").set_value(True).run()
+            assert run.state == QUEUED
+            at.switch_page(PAGE).run()
+            assert_clean(at)
+            assert at.session_state[RUN] is run
+            assert run.state == QUEUED
+        _poll_until_done(at)
+        assert run.state == FINISHED and run.epochs_done == 3
+
+
+def test_limits_stop_train_with_a_message(monkeypatch):
     monkeypatch.setenv("NNPLAY_LIMIT_MAX_PARAMS", "10")
-    at = _open(page, "ko")
+    at = _open("ko")
     assert_clean(at)
     assert at.button(key="keras_training_train").disabled
     expected = i18n.translate("keras_training.limit_params", "ko", value="{value}", max="10")
@@ -129,29 +169,30 @@ def test_limits_stop_train_with_a_message(page, monkeypatch):
     assert any(e.value.startswith(prefix) for e in at.error)
 
 
-def test_presenter_mode_runs(page):
-    at = _open(page, present=True)
+def test_presenter_mode_runs():
+    at = _open(present=True)
     assert_clean(at)
 
 
 @pytest.mark.slow
-def test_fashion_mnist_sample_gallery_and_confusion_matrix(page, shared_data_env):
-    at = _open(page, "ko", spec=specs.book_model())
+def test_fashion_mnist_sample_gallery_and_confusion_matrix(shared_data_env):
+    at = _open("ko", spec=specs.book_model())
     assert_clean(at)
     _set_epochs(at, 1)
-    at.button(key="keras_training_train").click().run()
-    _poll_until_done(at)
-    assert_clean(at)
-    traces = _chart_traces(at)
-    kinds = [[trace["type"] for trace in data] for data in traces]
-    gallery = next(k for k in kinds if k.count("heatmap") == 12)
-    assert gallery.count("bar") == 12
-    assert ["heatmap", "heatmap"] in kinds  # confusion matrix: mistakes, right answers
-    at.radio(key="keras_training_gallery").set_value("mistakes").run()
-    assert_clean(at)
+    with _closing_the_run(at):
+        at.button(key="keras_training_train").click().run()
+        _poll_until_done(at)
+        assert_clean(at)
+        traces = _chart_traces(at)
+        kinds = [[trace["type"] for trace in data] for data in traces]
+        gallery = next(k for k in kinds if k.count("heatmap") == 12)
+        assert gallery.count("bar") == 12
+        assert ["heatmap", "heatmap"] in kinds  # confusion matrix: mistakes, right answers
+        at.radio(key="keras_training_gallery").set_value("mistakes").run()
+        assert_clean(at)
 
 
-def test_without_the_data_the_page_offers_the_download_and_the_offline_sets(page, tmp_path):
+def test_without_the_data_the_page_offers_the_download_and_the_offline_sets(tmp_path):
     import os
 
     import shared_data
@@ -159,7 +200,7 @@ def test_without_the_data_the_page_offers_the_download_and_the_offline_sets(page
 
     previous = use_data_homes(shared_data.empty_homes(tmp_path))
     try:
-        at = _open(page, "ko", spec=specs.book_model())
+        at = _open("ko", spec=specs.book_model())
         assert_clean(at)
         assert at.warning and RUN not in at.session_state
         offline = at.button(key="keras_training_use_moons")

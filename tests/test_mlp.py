@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.utils import estimator_checks
 
 from nnplay import xor_lab
 from nnplay.activations import HIDDEN_CHOICES
@@ -33,7 +35,9 @@ def _problem(output, seed=0):
 
 
 def _model(hidden, act, output, loss, X, y, seed=0):
-    model = MLP(hidden, act, output=output, loss=loss, random_state=seed)
+    model = MLP(
+        hidden_layer_sizes=hidden, activation=act, output=output, loss=loss, random_state=seed
+    )
     model.initialize(X.shape[1], np.unique(y))
     # Larger weights than the initialiser's, so every nonlinearity is exercised.
     model.coefs_ = [2.0 * W for W in model.coefs_]
@@ -124,8 +128,10 @@ def test_gradient_steps_match_sklearn_mlpclassifier(act):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    ours = MLP((3,), act, learning_rate=0.3, max_epochs=5, random_state=1).fit(XOR.X, XOR.y)
-    start = MLP((3,), act, random_state=1).initialize(2, [0, 1])
+    ours = MLP(
+        hidden_layer_sizes=(3,), activation=act, learning_rate=0.3, max_epochs=5, random_state=1
+    ).fit(XOR.X, XOR.y)
+    start = MLP(hidden_layer_sizes=(3,), activation=act, random_state=1).initialize(2, [0, 1])
     theirs = MLPClassifier(
         (3,),
         activation=SKLEARN_NAMES[act],
@@ -176,7 +182,9 @@ def test_linear_network_never_exceeds_75_percent(hidden, learning_rate):
 
 
 def test_fit_follows_sklearn_conventions():
-    model = MLP((4,), "tanh", learning_rate=0.5, max_epochs=50, random_state=3)
+    model = MLP(
+        hidden_layer_sizes=(4,), activation="tanh", learning_rate=0.5, max_epochs=50, random_state=3
+    )
     params = model.get_params()
     assert model.fit(XOR.X, XOR.y) is model
     assert model.get_params() == params  # constructor arguments unchanged
@@ -190,8 +198,12 @@ def test_fit_follows_sklearn_conventions():
 
 
 def test_the_loss_curve_is_the_cross_entropy_before_each_step():
-    model = MLP((4,), "tanh", learning_rate=0.5, max_epochs=3, random_state=0).fit(XOR.X, XOR.y)
-    replay = MLP((4,), "tanh", learning_rate=0.5, random_state=0).initialize(2, [0, 1])
+    model = MLP(
+        hidden_layer_sizes=(4,), activation="tanh", learning_rate=0.5, max_epochs=3, random_state=0
+    ).fit(XOR.X, XOR.y)
+    replay = MLP(
+        hidden_layer_sizes=(4,), activation="tanh", learning_rate=0.5, random_state=0
+    ).initialize(2, [0, 1])
     for expected in model.loss_curve_:
         p = replay.predict_proba(XOR.X)[:, 1]
         cross_entropy = -np.mean(XOR.y * np.log(p) + (1 - XOR.y) * np.log(1 - p))
@@ -205,9 +217,15 @@ def test_the_loss_curve_is_the_cross_entropy_before_each_step():
 
 def test_per_sample_updates_apply_one_step_per_sample_in_order():
     model = MLP(
-        (3,), "tanh", learning_rate=0.2, max_epochs=2, batch_size=1, shuffle=False, random_state=5
+        hidden_layer_sizes=(3,),
+        activation="tanh",
+        learning_rate=0.2,
+        max_epochs=2,
+        batch_size=1,
+        shuffle=False,
+        random_state=5,
     ).fit(XOR.X, XOR.y)
-    replay = MLP((3,), "tanh", random_state=5).initialize(2, [0, 1])
+    replay = MLP(hidden_layer_sizes=(3,), activation="tanh", random_state=5).initialize(2, [0, 1])
     for _ in range(2):
         for i in range(4):
             _, dW, db = replay.gradients(XOR.X[i : i + 1], XOR.y[i : i + 1])
@@ -222,7 +240,12 @@ def test_per_sample_updates_apply_one_step_per_sample_in_order():
 @pytest.mark.parametrize("batch_size", [None, 2, 1])
 def test_every_update_mode_solves_xor(batch_size):
     model = MLP(
-        (4,), "tanh", learning_rate=0.5, max_epochs=500, batch_size=batch_size, random_state=0
+        hidden_layer_sizes=(4,),
+        activation="tanh",
+        learning_rate=0.5,
+        max_epochs=500,
+        batch_size=batch_size,
+        random_state=0,
     ).fit(XOR.X, XOR.y)
     assert model.score(XOR.X, XOR.y) == 1.0
     assert model.loss_curve_[-1] < 0.1 * model.loss_curve_[0]
@@ -230,7 +253,9 @@ def test_every_update_mode_solves_xor(batch_size):
 
 def test_seeds_make_training_repeatable():
     def run(seed):
-        return MLP((3,), batch_size=2, max_epochs=20, random_state=seed).fit(XOR.X, XOR.y)
+        return MLP(hidden_layer_sizes=(3,), batch_size=2, max_epochs=20, random_state=seed).fit(
+            XOR.X, XOR.y
+        )
 
     a, b, c = run(7), run(7), run(8)
     np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])
@@ -239,8 +264,10 @@ def test_seeds_make_training_repeatable():
 
 
 def test_snapshots_span_training():
-    model = MLP((2,), max_epochs=100, random_state=2, n_snapshots=11).fit(XOR.X, XOR.y)
-    start = MLP((2,), random_state=2).initialize(2, [0, 1])
+    model = MLP(hidden_layer_sizes=(2,), max_epochs=100, random_state=2, n_snapshots=11).fit(
+        XOR.X, XOR.y
+    )
+    start = MLP(hidden_layer_sizes=(2,), random_state=2).initialize(2, [0, 1])
     assert [s.epoch for s in model.snapshots_] == list(range(0, 101, 10))
     np.testing.assert_array_equal(model.snapshots_[0].coefs[0], start.coefs_[0])
     np.testing.assert_array_equal(model.snapshots_[-1].coefs[1], model.coefs_[1])
@@ -253,7 +280,12 @@ def test_softmax_output_learns_three_iris_classes():
     data = iris()
     X = (data.X - data.X.mean(axis=0)) / data.X.std(axis=0)
     model = MLP(
-        (8,), "relu", output="softmax", learning_rate=0.3, max_epochs=300, random_state=0
+        hidden_layer_sizes=(8,),
+        activation="relu",
+        output="softmax",
+        learning_rate=0.3,
+        max_epochs=300,
+        random_state=0,
     ).fit(X, data.y)
     assert model.predict_proba(X).shape == (150, 3)
     assert model.score(X, data.y) > 0.95
@@ -261,7 +293,7 @@ def test_softmax_output_learns_three_iris_classes():
 
 def test_zero_hidden_units_is_refused():
     with pytest.raises(ValueError, match="every hidden layer needs units"):
-        MLP((0,)).fit(XOR.X, XOR.y)
+        MLP(hidden_layer_sizes=(0,)).fit(XOR.X, XOR.y)
     with pytest.raises(ValueError, match="at least one unit"):
         xor_lab.train(xor_lab.Settings(hidden_units=0))
 
@@ -292,3 +324,43 @@ def test_forward_table_agrees_with_predictions():
     assert [r["y_hat"] for r in rows] == list(model.predict(XOR.X))
     hidden = np.array([[r[f"h{j}"] for j in range(1, 5)] for r in rows])
     np.testing.assert_allclose(hidden, np.tanh(XOR.X @ model.coefs_[0] + model.intercepts_[0]))
+
+
+ESTIMATOR_CHECKS = (
+    "check_parameters_default_constructible",
+    "check_no_attributes_set_in_init",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_estimator_cloneable",
+    "check_dont_overwrite_parameters",
+    "check_estimators_overwrite_params",
+    "check_fit_idempotent",
+    "check_mixin_order",
+)
+
+
+@pytest.mark.parametrize("check", ESTIMATOR_CHECKS)
+def test_passes_scikit_learns_estimator_checks(check):
+    # the checks' data sets have three classes: a softmax output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        getattr(estimator_checks, check)("MLP", MLP(output="softmax", max_epochs=5))
+
+
+def test_is_a_scikit_learn_classifier_with_keyword_only_arguments():
+    with pytest.raises(TypeError):
+        MLP((3,))
+    model = MLP(hidden_layer_sizes=(5, 2), activation=("relu", "tanh"), random_state=4)
+    assert is_classifier(model)
+    assert (
+        repr(model) == "MLP(activation=('relu', 'tanh'), hidden_layer_sizes=(5, 2), random_state=4)"
+    )
+    assert MLP(**model.get_params()).get_params() == model.get_params()
+    assert model.set_params(max_epochs=20) is model and model.max_epochs == 20
+    model.fit(XOR.X, XOR.y)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and not hasattr(copy, "coefs_")
+    np.testing.assert_array_equal(copy.fit(XOR.X, XOR.y).coefs_[1], model.coefs_[1])
+    assert model.score(XOR.X, XOR.y) == np.mean(model.predict(XOR.X) == XOR.y)
+    assert model.hidden_activations() == ["relu", "tanh"]
+    assert MLP(hidden_layer_sizes=(2, 2, 2), activation="relu").hidden_activations() == ["relu"] * 3

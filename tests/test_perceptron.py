@@ -4,7 +4,9 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone, is_classifier
 from sklearn.linear_model import Perceptron as SkPerceptron
+from sklearn.utils import estimator_checks
 
 from nnplay import datasets
 from nnplay.perceptron import STEP_FUNCTIONS, Perceptron, heaviside, perceptron_layer, sgn
@@ -38,6 +40,115 @@ def fit_sklearn(X, y, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return SkPerceptron(tol=None, shuffle=False, **kwargs).fit(X, y)
+
+
+def reference_fit(X, y, *, eta0, max_epochs, shuffle, random_state, step):
+    """The rule as the notes write it, one sample at a time, with nothing clever.
+
+    For every epoch, for every sample, for every output neuron:
+    ``z = x · w + b``, ``y_hat = step(z)``, ``w += eta0 * (t - y_hat) * x``,
+    ``b += eta0 * (t - y_hat)``; stop after an epoch without a mistake. One
+    output neuron for two classes (the larger label positive), else one per
+    class ("this class or not"). Shuffling draws one permutation per epoch from
+    ``np.random.default_rng(random_state)``, the class's documented order.
+    """
+
+    def step_function(z):
+        if step == "heaviside":
+            return 1.0 if z >= 0 else 0.0
+        return 1.0 if z > 0 else (-1.0 if z < 0 else 0.0)
+
+    low, high = (0.0, 1.0) if step == "heaviside" else (-1.0, 1.0)
+    classes = sorted(set(y.tolist()))
+    positives = classes[1:] if len(classes) == 2 else classes
+    n_samples, n_features = X.shape
+    n_outputs = len(positives)
+    w = [[0.0] * n_features for _ in range(n_outputs)]
+    b = [0.0] * n_outputs
+    rng = np.random.default_rng(random_state)
+    trace = {"w": [[row[:] for row in w]], "b": [b[:]]}
+    trace |= {"sample": [], "epoch": [], "z": [], "y_hat": [], "target": []}
+    errors = []
+    for epoch in range(1, max_epochs + 1):
+        order = rng.permutation(n_samples) if shuffle else range(n_samples)
+        mistakes = 0
+        for i in order:
+            x = X[i].tolist()
+            targets = [high if y[i] == c else low for c in positives]
+            zs, outputs = [], []
+            for j in range(n_outputs):
+                # feature by feature, then the bias: the order the class sums in
+                z = x[0] * w[j][0]
+                for k in range(1, n_features):
+                    z += x[k] * w[j][k]
+                z += b[j]
+                y_hat = step_function(z)
+                delta = eta0 * (targets[j] - y_hat)
+                w[j] = [w[j][k] + delta * x[k] for k in range(n_features)]
+                b[j] += delta
+                zs.append(z)
+                outputs.append(y_hat)
+            mistakes += outputs != targets
+            trace["w"].append([row[:] for row in w])
+            trace["b"].append(b[:])
+            trace["sample"].append(i)
+            trace["epoch"].append(epoch)
+            trace["z"].append(zs)
+            trace["y_hat"].append(outputs)
+            trace["target"].append(targets)
+        errors.append(mistakes)
+        if mistakes == 0:
+            break
+    return {name: np.array(values) for name, values in trace.items()}, errors
+
+
+# Each task: features, labels and the learning rate.
+REFERENCE_TASKS = {
+    "setosa": (PETALS, (IRIS.y == 0).astype(int), 1.0),  # separable: converges
+    "versicolor": (PETALS, (IRIS.y == 1).astype(int), 0.1),  # never converges
+    "virginica, 4 features": (IRIS.X, np.where(IRIS.y == 2, "virginica", "other"), 0.3),
+    "three classes": (IRIS.X, IRIS.y, 0.7),  # one output neuron per class
+    "xor": (datasets.xor().X, datasets.xor().y, 2.0),
+}
+
+
+@pytest.mark.parametrize("step", list(STEP_FUNCTIONS))
+@pytest.mark.parametrize(("shuffle", "seed"), [(False, None), (True, 0), (True, 7)])
+@pytest.mark.parametrize("task", list(REFERENCE_TASKS))
+def test_fast_path_equals_the_reference_loop(task, shuffle, seed, step):
+    """The class skips from mistake to mistake with vector operations; the plain loop
+    must give bit-identical weights, trace and errors."""
+    X, y, eta0 = REFERENCE_TASKS[task]
+    settings = dict(eta0=eta0, max_epochs=15, shuffle=shuffle, random_state=seed, step=step)
+    model = Perceptron(**settings).fit(X, y)
+    expected, errors = reference_fit(X, y, **settings)
+    for name in ("w", "b", "sample", "epoch", "z", "y_hat", "target"):
+        np.testing.assert_array_equal(getattr(model.trace_, name), expected[name], err_msg=name)
+    np.testing.assert_array_equal(model.errors_, errors)
+    assert model.n_iter_ == len(errors)
+    assert model.converged_ == (errors[-1] == 0)
+    np.testing.assert_array_equal(model.coef_, expected["w"][-1])
+    np.testing.assert_array_equal(model.intercept_, expected["b"][-1])
+
+
+def test_reference_cases_meet_early_stops_ties_and_shuffles():
+    """The comparison above exercises every branch of the rule."""
+
+    def run(task, step, shuffle=False, random_state=None):
+        X, y, eta0 = REFERENCE_TASKS[task]
+        settings = dict(shuffle=shuffle, random_state=random_state, step=step)
+        return reference_fit(X, y, eta0=eta0, max_epochs=15, **settings)
+
+    _, errors = run("setosa", "heaviside")
+    assert errors[-1] == 0 and len(errors) < 15
+    _, errors = run("versicolor", "heaviside")
+    assert min(errors) > 0 and len(errors) == 15
+    trace, _ = run("xor", "sgn", shuffle=True, random_state=0)
+    assert (trace["z"][1:] == 0).any()  # sgn's tie after the first step: y - y_hat is +-1
+    trace, _ = run("three classes", "heaviside", shuffle=True, random_state=7)
+    assert trace["w"].shape[1:] == (3, 4)
+    first, second = trace["sample"][:150], trace["sample"][150:300]
+    assert sorted(first) == list(range(150)) and not np.array_equal(first, second)
 
 
 def test_step_functions_follow_the_notes():
@@ -242,3 +353,39 @@ def test_bad_parameters_raise_value_error(kwargs):
 def test_one_class_is_refused():
     with pytest.raises(ValueError):
         Perceptron().fit(PETALS[:10], np.zeros(10))
+
+
+ESTIMATOR_CHECKS = (
+    "check_parameters_default_constructible",
+    "check_no_attributes_set_in_init",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_estimator_cloneable",
+    "check_dont_overwrite_parameters",
+    "check_estimators_overwrite_params",
+    "check_fit_idempotent",
+    "check_mixin_order",
+)
+
+
+@pytest.mark.parametrize("check", ESTIMATOR_CHECKS)
+def test_passes_scikit_learns_estimator_checks(check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        getattr(estimator_checks, check)("Perceptron", Perceptron(max_epochs=5))
+
+
+def test_is_a_scikit_learn_classifier_with_keyword_only_arguments():
+    with pytest.raises(TypeError):
+        Perceptron(0.5)
+    model = Perceptron(eta0=0.5, step="sgn")
+    assert is_classifier(model)
+    assert repr(model) == "Perceptron(eta0=0.5, step='sgn')"
+    assert Perceptron(**model.get_params()).get_params() == model.get_params()
+    assert model.set_params(max_epochs=3) is model and model.max_epochs == 3
+    X, y = iris_binary(1)
+    model.fit(X, y)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and not hasattr(copy, "coef_")
+    np.testing.assert_array_equal(copy.fit(X, y).coef_, model.coef_)
+    assert model.score(X, y) == np.mean(model.predict(X) == y)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ACTIVE = "#f59e0b"
-INACTIVE = "#cbd5e1"
 NODE_EDGE = "#334155"
 EXCITATORY = "#2563eb"
 INHIBITORY = "#dc2626"

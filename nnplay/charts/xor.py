@@ -111,7 +111,7 @@ def _points_trace(theme: Theme, class_names: Sequence[str]) -> go.Scatter:
     )
 
 
-def _square_axes(theme: Theme) -> dict:
+def _square_axes() -> dict:
     axis = dict(
         range=[LOW, HIGH],
         zeroline=False,
@@ -161,7 +161,7 @@ def perceptron_figure(
         go.Scatter(x=x, y=y, mode="lines", line=dict(color=NODE_EDGE, width=theme.line_width)),
         _points_trace(theme, class_names),
     ]
-    layout = base_layout(theme, title=dict(text=title), **_square_axes(theme))
+    layout = base_layout(theme, title=dict(text=title), **_square_axes())
     return go.Figure(traces, layout=layout)
 
 
@@ -238,7 +238,7 @@ def decision_figure(
         ),
         _points_trace(theme, class_names),
     ]
-    overrides: dict = dict(title=dict(text=frame_title(last)), **_square_axes(theme))
+    overrides: dict = dict(title=dict(text=frame_title(last)), **_square_axes())
     overrides["height"] = int(theme.height * 1.5)
     frames = None
     if animate and len(snapshots) > 1:
@@ -313,7 +313,7 @@ def hidden_units_figure(
     size = 50
     ticks, points = grid(size)
     W, b = model.coefs_[0], model.intercepts_[0]
-    act = ACTIVATIONS[model._hidden_activations()[0]]
+    act = ACTIVATIONS[model.hidden_activations()[0]]
     values = act.function(points @ W + b)
     n = W.shape[1]
     per_row = min(n, 4)
