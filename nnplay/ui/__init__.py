@@ -7,6 +7,7 @@ helpers live in its submodules (``nnplay.ui.keras_lab``).
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -201,6 +202,32 @@ def sidebar() -> None:
     if presenter():
         st.html(_PRESENTER_CSS)
 
+
+def _guard_number_inputs() -> None:
+    """Treat NaN and infinities sent to an integer input as out of range.
+
+    Streamlit 1.67 converts an integer input's value with ``int()`` before its
+    range check, so a modified client sending NaN raises in Streamlit itself;
+    for float inputs Streamlit puts such values back to the widget's default,
+    and this does the same for integers.
+    """
+    from streamlit.elements.widgets import number_input
+
+    serde = number_input.NumberInputSerde
+    if getattr(serde, "_nnplay_guarded", False):
+        return
+    original = serde.deserialize
+
+    def deserialize(self, ui_value):
+        if isinstance(ui_value, float) and not math.isfinite(ui_value):
+            ui_value = None  # the widget's default
+        return original(self, ui_value)
+
+    serde.deserialize = deserialize
+    serde._nnplay_guarded = True
+
+
+_guard_number_inputs()
 
 _entry = threading.local()  # set while app.py runs a page (one script thread per session)
 
