@@ -7,7 +7,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
-from sklearn.utils import estimator_checks
 
 from nnplay import xor_lab
 from nnplay.activations import HIDDEN_CHOICES
@@ -324,27 +323,6 @@ def test_forward_table_agrees_with_predictions():
     assert [r["y_hat"] for r in rows] == list(model.predict(XOR.X))
     hidden = np.array([[r[f"h{j}"] for j in range(1, 5)] for r in rows])
     np.testing.assert_allclose(hidden, np.tanh(XOR.X @ model.coefs_[0] + model.intercepts_[0]))
-
-
-ESTIMATOR_CHECKS = (
-    "check_parameters_default_constructible",
-    "check_no_attributes_set_in_init",
-    "check_get_params_invariance",
-    "check_set_params",
-    "check_estimator_cloneable",
-    "check_dont_overwrite_parameters",
-    "check_estimators_overwrite_params",
-    "check_fit_idempotent",
-    "check_mixin_order",
-)
-
-
-@pytest.mark.parametrize("check", ESTIMATOR_CHECKS)
-def test_passes_scikit_learns_estimator_checks(check):
-    # the checks' data sets have three classes: a softmax output
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        getattr(estimator_checks, check)("MLP", MLP(output="softmax", max_epochs=5))
 
 
 def test_is_a_scikit_learn_classifier_with_keyword_only_arguments():

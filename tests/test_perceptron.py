@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
 from sklearn.linear_model import Perceptron as SkPerceptron
-from sklearn.utils import estimator_checks
 
 from nnplay import datasets
 from nnplay.perceptron import STEP_FUNCTIONS, Perceptron, heaviside, perceptron_layer, sgn
@@ -353,26 +352,6 @@ def test_bad_parameters_raise_value_error(kwargs):
 def test_one_class_is_refused():
     with pytest.raises(ValueError):
         Perceptron().fit(PETALS[:10], np.zeros(10))
-
-
-ESTIMATOR_CHECKS = (
-    "check_parameters_default_constructible",
-    "check_no_attributes_set_in_init",
-    "check_get_params_invariance",
-    "check_set_params",
-    "check_estimator_cloneable",
-    "check_dont_overwrite_parameters",
-    "check_estimators_overwrite_params",
-    "check_fit_idempotent",
-    "check_mixin_order",
-)
-
-
-@pytest.mark.parametrize("check", ESTIMATOR_CHECKS)
-def test_passes_scikit_learns_estimator_checks(check):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        getattr(estimator_checks, check)("Perceptron", Perceptron(max_epochs=5))
 
 
 def test_is_a_scikit_learn_classifier_with_keyword_only_arguments():
