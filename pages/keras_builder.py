@@ -71,7 +71,7 @@ apply.button(
 )
 with st.expander(t("keras_builder.tables_heading")):
     st.markdown(t("keras_builder.tables"))
-keras_lab.compile_settings(current, editor.compile_prefix(), columns=2 if ui.presenter() else 3)
+keras_lab.compile_settings(current, editor.compile_keys(), columns=2 if ui.presenter() else 3)
 
 draft = editor.commit_widgets()
 problems = specs.validate(draft)

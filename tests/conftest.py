@@ -13,6 +13,8 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 # A missing translation raises instead of silently falling back.
 os.environ.setdefault("NNPLAY_STRICT_I18N", "1")
+# No background imports: tests count what each page imports itself.
+os.environ.setdefault("NNPLAY_WARM_UP", "0")
 
 
 def open_page(

@@ -126,10 +126,11 @@ def test_animation_is_a_valid_figure_with_a_frame_per_shown_update(positive, the
     n_out = model.coef_.shape[0]
     last = checked.frames[-1]
     for j in range(n_out):
-        line = last.data[2 * j]
-        for x, y_ in zip(line.x, line.y, strict=True):
+        path = last.data[j]
+        line = path.x.index(None)  # the boundary, then a gap, then the weight arrow
+        for x, y_ in zip(path.x[:line], path.y[:line], strict=True):
             assert model.coef_[j] @ (x, y_) + model.intercept_[j] == pytest.approx(0, abs=1e-9)
-    assert list(last.traces) == list(range(len(names), len(names) + 2 * n_out + 1))
+    assert list(last.traces) == list(range(len(names), len(names) + n_out + 1))
     # the last shown step is the last update, and its sample is ringed
     ringed = last.data[-1]
     assert (ringed.x[0], ringed.y[0]) == tuple(X[model.trace_.sample[steps[-1]]])

@@ -133,31 +133,37 @@ def _far(xr, yr) -> tuple[list[float], list[float]]:
     return [cx - hx, cx + hx], [cy - hy, cy + hy]
 
 
+def model_path(w, b: float, xr, yr) -> tuple[list, list]:
+    """One output neuron as one path: its boundary line, a gap, then its weight arrow.
+
+    One trace per neuron (instead of a line and an arrow) halves what each
+    animation frame carries. The arrow's two points come last.
+    """
+    lx, ly = boundary_segment(w, b, *_far(xr, yr))
+    ax, ay = weight_arrow(w, b, xr, yr)
+    return [*lx, None, *ax], [*ly, None, *ay]
+
+
 def _model_traces(W, B, xr, yr, colors, theme: Theme, *, dash: str = "solid") -> list[dict]:
-    """A boundary line and a weight arrow per output neuron (rows of ``W``)."""
+    """A boundary line with its weight arrow per output neuron (rows of ``W``)."""
     traces = []
+    arrow = theme.marker_size + 6
     for w, b, color in zip(W, B, colors, strict=True):
-        xs, ys = boundary_segment(w, b, *_far(xr, yr))
+        xs, ys = model_path(w, b, xr, yr)
         traces.append(
             dict(
                 type="scatter",
                 x=xs,
                 y=ys,
-                mode="lines",
-                line=dict(color=color, width=theme.line_width * 1.5, dash=dash),
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        ax, ay = weight_arrow(w, b, xr, yr)
-        traces.append(
-            dict(
-                type="scatter",
-                x=ax,
-                y=ay,
                 mode="lines+markers",
-                line=dict(color=color, width=theme.line_width),
-                marker=dict(symbol="arrow", angleref="previous", size=[0, theme.marker_size + 6]),
+                line=dict(color=color, width=theme.line_width * 1.5, dash=dash),
+                # only the arrow's end has a marker: an arrowhead along the arrow
+                marker=dict(
+                    symbol="arrow",
+                    angleref="previous",
+                    size=[0] * (len(xs) - 1) + [arrow],
+                    color=color,
+                ),
                 opacity=0.5 if dash != "solid" else 1.0,
                 hoverinfo="skip",
                 showlegend=False,
@@ -318,7 +324,7 @@ def animation_figure(
     n_outputs = trace.w.shape[1]
     colors = _line_colors(n_outputs)
     static = _class_traces(X, y, class_names, theme)
-    moving = list(range(len(static), len(static) + 2 * n_outputs + 1))
+    moving = list(range(len(static), len(static) + n_outputs + 1))
 
     frames, slider_steps = [], []
     for step in steps.tolist():
@@ -327,8 +333,8 @@ def animation_figure(
         # first frame's traces. Small frames keep plotly's validation quick.
         data = []
         for w, b in zip(W, B, strict=True):
-            for xs, ys in (boundary_segment(w, b, *_far(xr, yr)), weight_arrow(w, b, xr, yr)):
-                data.append(dict(type="scatter", x=xs, y=ys))
+            xs, ys = model_path(w, b, xr, yr)
+            data.append(dict(type="scatter", x=xs, y=ys))
         point = X[trace.sample[step]].tolist() if step >= 0 else [None, None]
         data.append(dict(type="scatter", x=point[:1], y=point[1:]))
         name = str(step)

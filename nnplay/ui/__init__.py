@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 import plotly.graph_objects as go
 import streamlit as st
 
-from nnplay import i18n, state
+from nnplay import i18n, state, warmup
 from nnplay.charts.theme import HIGHLIGHT, Theme, theme_for
 from nnplay.messages import Message, Severity
 
@@ -312,3 +312,5 @@ def run_page(page: Callable[[], None]) -> None:
         st.error(t("common.unexpected_error"), icon="⚠️")
     finally:
         _entry.active = False
+    if warmup.enabled():
+        warmup.start()  # once per server, after its first page

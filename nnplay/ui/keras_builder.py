@@ -21,6 +21,7 @@ import logging
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -40,13 +41,32 @@ _SEEN = f"{PREFIX}_seen"
 log = logging.getLogger("nnplay")
 
 
-def _key(name: str, uid: int | None = None) -> str:
-    return page.widget_key(name) if uid is None else page.widget_key(name, uid)
+class LayerKeys(NamedTuple):
+    """Widget keys of one layer's row (``page.keys(LayerKeys, uid)``)."""
+
+    units: str
+    activation: str
+    kernel: str
+    bias: str
+    name: str
+    up: str
+    down: str
+    remove: str
 
 
-def compile_prefix() -> str:
-    """Widget-key prefix of this generation's compile settings."""
-    return page.widget_key("compile")
+def layer_keys(uid: int) -> LayerKeys:
+    """This generation's widget keys of the layer numbered ``uid``."""
+    return page.keys(LayerKeys, uid)
+
+
+def compile_keys() -> keras_lab.CompileKeys:
+    """This generation's widget keys of the compile settings."""
+    return page.keys(keras_lab.CompileKeys)
+
+
+def dataset_key() -> str:
+    """This generation's key of the data-set choice."""
+    return page.widget_key("dataset")
 
 
 def _new_uids(count: int) -> list[int]:
@@ -104,25 +124,15 @@ def read_widgets() -> ModelSpec:
     state = st.session_state
     new = draft()
     for layer, uid in zip(new.layers, uids(), strict=True):
+        keys = layer_keys(uid)
         if layer.kind == specs.DENSE:
-            units = state.get(_key("units", uid), layer.units)
+            units = state.get(keys.units, layer.units)
             layer.units = int(units) if units is not None else 0
-            layer.activation = state.get(_key("activation", uid), layer.activation)
-            layer.kernel_initializer = state.get(_key("kernel", uid), layer.kernel_initializer)
-            layer.bias_initializer = state.get(_key("bias", uid), layer.bias_initializer)
-        layer.name = str(state.get(_key("name", uid), layer.name)).strip()
-    prefix = compile_prefix()
-    compile_ = new.compile
-    compile_.loss = state.get(f"{prefix}_loss", compile_.loss)
-    compile_.optimizer.name = state.get(f"{prefix}_optimizer", compile_.optimizer.name)
-    rate = state.get(f"{prefix}_learning_rate", compile_.optimizer.learning_rate)
-    compile_.optimizer.learning_rate = float(rate) if rate is not None else 0.0
-    if compile_.optimizer.name in specs.MOMENTUM_OPTIMIZERS:
-        momentum = state.get(f"{prefix}_momentum", compile_.optimizer.momentum)
-        compile_.optimizer.momentum = float(momentum) if momentum is not None else 0.0
-    else:
-        compile_.optimizer.momentum = 0.0
-    compile_.metrics = list(state.get(f"{prefix}_metrics", compile_.metrics))
+            layer.activation = state.get(keys.activation, layer.activation)
+            layer.kernel_initializer = state.get(keys.kernel, layer.kernel_initializer)
+            layer.bias_initializer = state.get(keys.bias, layer.bias_initializer)
+        layer.name = str(state.get(keys.name, layer.name)).strip()
+    new.compile = keras_lab.read_compile(compile_keys(), new.compile, state)
     return new
 
 
@@ -143,7 +153,7 @@ def use_preset(name: str) -> None:
 
 def switch_dataset() -> None:
     """Callback of the data-set selectbox: the model follows the new data set."""
-    name = st.session_state[_key("dataset")]
+    name = st.session_state[dataset_key()]
     _restart(specs.switch_dataset(read_widgets(), name))
 
 
@@ -215,7 +225,7 @@ def dataset_selector() -> str:
         names,
         index=names.index(current) if current in names else 0,
         format_func=keras_lab.labels(names, keras_lab.dataset_label),
-        key=_key("dataset"),
+        key=dataset_key(),
         on_change=switch_dataset,
     )
 
@@ -238,6 +248,7 @@ def layer_editor(present: bool, initializers: bool = False) -> None:
     )
     defaults = specs.layer_names(current)
     for index, (layer, uid) in enumerate(zip(current.layers, uids(), strict=True)):
+        keys = layer_keys(uid)
         with st.container(border=True):
             if present:
                 top = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
@@ -255,7 +266,7 @@ def layer_editor(present: bool, initializers: bool = False) -> None:
                     max_value=100_000,
                     value=int(layer.units),
                     step=1,
-                    key=_key("units", uid),
+                    key=keys.units,
                 )
                 fields[1].selectbox(
                     t("keras_builder.activation"),
@@ -264,14 +275,14 @@ def layer_editor(present: bool, initializers: bool = False) -> None:
                     if layer.activation in specs.ACTIVATIONS
                     else len(specs.ACTIVATIONS) - 1,
                     format_func=activation_label,
-                    key=_key("activation", uid),
+                    key=keys.activation,
                 )
             fields[2 if layer.kind == specs.DENSE else 0].text_input(
                 t("keras_builder.name"),
                 value=layer.name,
                 placeholder=defaults[index],
                 max_chars=40,
-                key=_key("name", uid),
+                key=keys.name,
                 help=t("keras_builder.name_help"),
             )
             if layer.kind == specs.DENSE and not initializers:
@@ -295,12 +306,12 @@ def layer_editor(present: bool, initializers: bool = False) -> None:
                             index=specs.INITIALIZERS.index(value)
                             if value in specs.INITIALIZERS
                             else 0,
-                            key=_key(name, uid),
+                            key=getattr(keys, name),
                         )
             buttons[0].button(
                 "",
                 icon=":material/arrow_upward:",
-                key=_key("up", uid),
+                key=keys.up,
                 help=t("keras_builder.move_up"),
                 on_click=move_layer,
                 args=(index, -1),
@@ -309,7 +320,7 @@ def layer_editor(present: bool, initializers: bool = False) -> None:
             buttons[1].button(
                 "",
                 icon=":material/arrow_downward:",
-                key=_key("down", uid),
+                key=keys.down,
                 help=t("keras_builder.move_down"),
                 on_click=move_layer,
                 args=(index, 1),
@@ -318,7 +329,7 @@ def layer_editor(present: bool, initializers: bool = False) -> None:
             buttons[2].button(
                 "",
                 icon=":material/delete:",
-                key=_key("remove", uid),
+                key=keys.remove,
                 help=t("keras_builder.remove"),
                 on_click=remove_layer,
                 args=(index,),

@@ -7,7 +7,7 @@
   :func:`download` (one explicit attempt), :func:`dataset_label`, small cached
   previews (:func:`sample_mosaic`, :func:`table_head`).
 - Widgets: :func:`compile_settings` (loss, optimizer, learning rate, momentum,
-  metrics) for any page, keyed by the page's prefix.
+  metrics) for any page, keyed by :class:`CompileKeys`; :func:`read_compile`.
 - :func:`show_problems`: validation problems, translated.
 """
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -284,16 +285,42 @@ def _ordered(preferred: tuple[str, ...], everything: list[str]) -> list[str]:
     return [*preferred, *(x for x in everything if x not in preferred)]
 
 
-def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> CompileSpec:
+class CompileKeys(NamedTuple):
+    """Widget keys of :func:`compile_settings` (make them with ``PageState.keys``)."""
+
+    loss: str
+    optimizer: str
+    learning_rate: str
+    momentum: str
+    metrics: str
+
+
+def read_compile(keys: CompileKeys, current: CompileSpec, state: Mapping) -> CompileSpec:
+    """What the compile widgets hold in ``state``; ``current`` where a widget is not drawn yet."""
+    name = state.get(keys.optimizer, current.optimizer.name)
+    rate = state.get(keys.learning_rate, current.optimizer.learning_rate)
+    momentum = state.get(keys.momentum, current.optimizer.momentum)
+    return CompileSpec(
+        loss=state.get(keys.loss, current.loss),
+        optimizer=OptimizerSpec(
+            name,
+            float(rate) if rate is not None else 0.0,
+            float(momentum or 0.0) if name in MOMENTUM_OPTIMIZERS else 0.0,
+        ),
+        metrics=list(state.get(keys.metrics, current.metrics)),
+    )
+
+
+def compile_settings(spec: ModelSpec, keys: CompileKeys, *, columns: int = 3) -> CompileSpec:
     """Widgets for ``model.compile``: loss, optimizer, learning rate, momentum, metrics.
 
     Parameters
     ----------
     spec : ModelSpec
         Gives the starting values and the task (its losses and metrics come first).
-    prefix : str
-        Widget-key prefix, such as ``"keras_builder_3"``: a new prefix starts the
-        widgets again from ``spec``.
+    keys : CompileKeys
+        The widgets' keys (keys of a new generation start the widgets again
+        from ``spec``).
     columns : int
         Widgets per row.
 
@@ -322,7 +349,7 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
                 fits="" if name in LOSSES_BY_TASK[task] else t("keras_lab.other_task"),
             ),
         ),
-        key=f"{prefix}_loss",
+        key=keys.loss,
         help=t("keras_lab.loss_help"),
     )
     optimizer = cells[1 % columns].selectbox(
@@ -332,7 +359,7 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
         if current.optimizer.name in OPTIMIZERS
         else 0,
         format_func=labels(OPTIMIZERS, lambda name: t(f"keras_lab.optimizer_{name}")),
-        key=f"{prefix}_optimizer",
+        key=keys.optimizer,
     )
     learning_rate = cells[2 % columns].number_input(
         t("keras_lab.learning_rate"),
@@ -341,7 +368,7 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
         value=float(min(max(current.optimizer.learning_rate, 0.0), MAX_LEARNING_RATE)),
         step=0.001,
         format="%g",
-        key=f"{prefix}_learning_rate",
+        key=keys.learning_rate,
         help=t("keras_lab.learning_rate_help"),
     )
     cells = st.columns(columns)
@@ -352,7 +379,7 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
         value=float(min(max(current.optimizer.momentum, 0.0), MAX_MOMENTUM)),
         step=0.05,
         format="%g",
-        key=f"{prefix}_momentum",
+        key=keys.momentum,
         disabled=optimizer not in MOMENTUM_OPTIMIZERS,
         help=t("keras_lab.momentum_help"),
     )
@@ -360,7 +387,7 @@ def compile_settings(spec: ModelSpec, prefix: str, *, columns: int = 3) -> Compi
         t("keras_lab.metrics"),
         metrics,
         default=[m for m in current.metrics if m in metrics],
-        key=f"{prefix}_metrics",
+        key=keys.metrics,
     )
     return CompileSpec(
         loss=loss,

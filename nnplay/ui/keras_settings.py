@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from nnplay import ui
@@ -13,6 +15,16 @@ t = ui.t
 page = PageState("keras_training")
 
 
+class FitKeys(NamedTuple):
+    """Widget keys of the fit settings (``page.keys(FitKeys)``)."""
+
+    epochs: str
+    batch_size: str
+    validation: str
+    validation_split: str
+    class_weight: str
+
+
 def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
     """Compile and fit widgets, starting from the session's spec; returns the edited copy.
 
@@ -20,10 +32,12 @@ def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
     page, a link); :func:`keep` records the page's own changes.
     """
     page.follow(spec.to_dict())
-    prefix = page.widget_key("fit")
+    keys = page.keys(FitKeys)
     columns = 2 if ui.presenter() else 3
     new = spec.copy()
-    new.compile = keras_lab.compile_settings(spec, prefix, columns=columns)
+    new.compile = keras_lab.compile_settings(
+        spec, page.keys(keras_lab.CompileKeys), columns=columns
+    )
     cells = st.columns(columns)
     new.fit.epochs = int(
         cells[0].number_input(
@@ -31,7 +45,7 @@ def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
             min_value=1,
             max_value=specs.MAX_EPOCHS,
             value=int(min(max(spec.fit.epochs, 1), specs.MAX_EPOCHS)),
-            key=f"{prefix}_epochs",
+            key=keys.epochs,
             help=t("keras_training.epochs_help"),
         )
     )
@@ -41,7 +55,7 @@ def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
             min_value=1,
             max_value=specs.MAX_BATCH_SIZE,
             value=int(min(max(spec.fit.batch_size, 1), specs.MAX_BATCH_SIZE)),
-            key=f"{prefix}_batch_size",
+            key=keys.batch_size,
             help=t("keras_training.batch_size_help"),
         )
     )
@@ -51,7 +65,7 @@ def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
         choices,
         index=choices.index(spec.fit.validation) if spec.fit.validation in choices else 0,
         format_func=keras_lab.labels(choices, lambda c: t(f"keras_training.validation_{c}")),
-        key=f"{prefix}_validation",
+        key=keys.validation,
         help=t("keras_training.validation_help"),
     )
     if new.fit.validation == specs.FRACTION:
@@ -66,14 +80,14 @@ def settings(spec: specs.ModelSpec, n_classes: int) -> specs.ModelSpec:
                 )
             ),
             0.05,
-            key=f"{prefix}_validation_split",
+            key=keys.validation_split,
         )
     if spec.task != specs.REGRESSION:
-        new.fit.class_weight = class_weights(spec, prefix, n_classes)
+        new.fit.class_weight = class_weights(spec, keys.class_weight, n_classes)
     return new
 
 
-def class_weights(spec: specs.ModelSpec, prefix: str, n_classes: int):
+def class_weights(spec: specs.ModelSpec, key: str, n_classes: int):
     """None, ``"balanced"`` or one weight per class, as ``FitSpec.class_weight``."""
     modes = ["none", specs.BALANCED, "manual"]
     current = spec.fit.class_weight
@@ -84,7 +98,7 @@ def class_weights(spec: specs.ModelSpec, prefix: str, n_classes: int):
         index=modes.index(start),
         horizontal=True,
         format_func=keras_lab.labels(modes, lambda m: t(f"keras_training.class_weight_{m}")),
-        key=f"{prefix}_class_weight",
+        key=key,
         help=t("keras_training.class_weight_help"),
     )
     if mode != "manual":
@@ -104,7 +118,7 @@ def class_weights(spec: specs.ModelSpec, prefix: str, n_classes: int):
                     max_value=specs.MAX_CLASS_WEIGHT,
                     value=float(given.get(str(c), 1.0)),
                     step=0.5,
-                    key=f"{prefix}_weight_{c}",
+                    key=page.widget_key("weight", c),
                 )
             )
     return weights

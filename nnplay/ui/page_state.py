@@ -20,11 +20,14 @@ key to the field's default); number inputs also get ``value=page.default(name)``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple, TypeVar
 
 import streamlit as st
 
 from nnplay import state
 from nnplay.ui import show
+
+Keys = TypeVar("Keys", bound=NamedTuple)
 
 
 class PageState:
@@ -122,6 +125,19 @@ class PageState:
     def widget_key(self, name: str, *parts: object) -> str:
         """A widget key of this generation: ``keras_builder_3_units_7``."""
         return "_".join(map(str, (self.page, self.generation, name, *parts)))
+
+    def keys(self, schema: type[Keys], *parts: object) -> Keys:
+        """The widget keys of a group of widgets, one per field of ``schema``.
+
+        ``schema`` is a ``NamedTuple`` of strings naming the widgets; the same
+        keys draw the widgets and read them back (``keys.loss`` in both places).
+
+        Examples
+        --------
+        >>> page.keys(LayerKeys, 7).units  # doctest: +SKIP
+        'keras_builder_3_units_7'
+        """
+        return schema(*(self.widget_key(name, *parts) for name in schema._fields))
 
     @property
     def last_good(self):
