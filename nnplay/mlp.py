@@ -9,6 +9,12 @@ weight, layer by layer from the output), then a gradient-descent step.
 >>> model = MLP(hidden_layer_sizes=(3,), activation="tanh", random_state=0)
 >>> model.fit(data.X, data.y).score(data.X, data.y)
 1.0
+
+The same engine serves the 2-D playground: any number of inputs (the features
+the page computes), L1 and L2 penalties on the weights (as Keras's
+``kernel_regularizer``), a softmax output for several classes, mini-batches,
+training one epoch at a time (:meth:`MLP.partial_fit`), and regression with a
+linear output and the mean squared error (:class:`MLPRegressor`).
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 
 from nnplay import activations
 
-OUTPUTS = ("sigmoid", "softmax")
+OUTPUTS = ("sigmoid", "softmax", "linear")
 LOSSES = ("cross_entropy", "mse")
 
 
@@ -61,6 +67,12 @@ class Snapshot:
 class MLP(ClassifierMixin, BaseEstimator):
     """A fully connected network for classification, trained by gradient descent.
 
+    The loss of one (mini-)batch is the mean loss of its samples plus the
+    penalties on the weights (not on the biases), as Keras's
+    ``kernel_regularizer=L1L2(l1, l2)`` adds them::
+
+        loss = mean data loss + l1 * sum |W| + l2 * sum W**2
+
     A scikit-learn estimator: ``get_params``, ``set_params``, ``clone`` and
     ``score`` (accuracy) come from :class:`sklearn.base.BaseEstimator` and
     :class:`sklearn.base.ClassifierMixin`.
@@ -73,7 +85,8 @@ class MLP(ClassifierMixin, BaseEstimator):
         Hidden activation from :data:`nnplay.activations.ACTIVATIONS`, one name
         for all hidden layers or one per layer.
     output : {"sigmoid", "softmax"}
-        A single sigmoid unit (two classes) or one softmax unit per class.
+        A single sigmoid unit (two classes) or one softmax unit per class
+        (:class:`MLPRegressor` has a linear output).
     loss : {"cross_entropy", "mse"}
         Cross-entropy, or the mean squared error between outputs and one-hot targets.
     learning_rate : float
@@ -89,6 +102,14 @@ class MLP(ClassifierMixin, BaseEstimator):
         Seed for the initial weights and the shuffling.
     n_snapshots : int
         How many evenly spaced snapshots of the weights to keep (0: none).
+    l1 : float
+        L1 penalty rate: ``l1 * sum |W|`` is added to each batch's loss. It pushes
+        weights to exactly zero (a sparse network): in training, its step stops at
+        zero instead of crossing it (see ``_epoch``).
+    l2 : float
+        L2 penalty rate: ``l2 * sum W**2`` is added to each batch's loss. It shrinks
+        every weight towards zero (weight decay). scikit-learn's ``alpha`` is
+        ``2 * l2 * batch size``.
 
     Attributes
     ----------
@@ -119,6 +140,8 @@ class MLP(ClassifierMixin, BaseEstimator):
         shuffle: bool = True,
         random_state: int | None = None,
         n_snapshots: int = 0,
+        l1: float = 0.0,
+        l2: float = 0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -130,6 +153,8 @@ class MLP(ClassifierMixin, BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
         self.n_snapshots = n_snapshots
+        self.l1 = l1
+        self.l2 = l2
 
     # -- set-up -----------------------------------------------------------------
 
@@ -163,24 +188,32 @@ class MLP(ClassifierMixin, BaseEstimator):
             raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}")
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
+        if self.output == "linear" and self.loss != "mse":
+            raise ValueError("a linear output needs the mean squared error (loss='mse')")
+        for name in ("l1", "l2"):
+            rate = getattr(self, name)
+            if not (np.isfinite(rate) and rate >= 0):
+                raise ValueError(f"{name} must be zero or positive, got {rate}")
         if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
         if self.batch_size is not None and self.batch_size < 1:
             raise ValueError(f"batch_size must be None or positive, got {self.batch_size}")
 
     def _layer_sizes(self, n_features: int, n_classes: int) -> list[int]:
-        n_out = 1 if self.output == "sigmoid" else n_classes
+        n_out = n_classes if self.output == "softmax" else 1
         return [n_features, *map(int, self.hidden_layer_sizes), n_out]
 
     def initialize(self, n_features: int, classes: Sequence) -> MLP:
         """Draw the initial weights (Glorot uniform, as scikit-learn's MLP does).
+
+        Also starts the training record (``loss_curve_``, ``n_iter_``, ``snapshots_``).
 
         Parameters
         ----------
         n_features : int
             Inputs of the network.
         classes : sequence
-            The class labels (two for a sigmoid output).
+            The class labels (two for a sigmoid output; ignored for a linear one).
 
         Returns
         -------
@@ -188,11 +221,14 @@ class MLP(ClassifierMixin, BaseEstimator):
             ``self``, with ``coefs_`` and ``intercepts_`` set.
         """
         self._check_parameters()
-        self.classes_ = np.asarray(classes)
+        if self.output != "linear":
+            self.classes_ = np.asarray(classes)
+        else:
+            classes = [None]
         if self.output == "sigmoid" and len(self.classes_) != 2:
             raise ValueError("a sigmoid output needs exactly two classes; use softmax")
         rng = np.random.default_rng(self.random_state)
-        sizes = self._layer_sizes(n_features, len(self.classes_))
+        sizes = self._layer_sizes(n_features, len(classes))
         names = [*self.hidden_activations(), self.output]
         self.coefs_, self.intercepts_ = [], []
         for fan_in, fan_out, name in zip(sizes[:-1], sizes[1:], names, strict=True):
@@ -202,6 +238,9 @@ class MLP(ClassifierMixin, BaseEstimator):
             self.coefs_.append(rng.uniform(-limit, limit, (fan_in, fan_out)))
             self.intercepts_.append(rng.uniform(-limit, limit, fan_out))
         self._rng = rng
+        self.loss_curve_: list[float] = []
+        self.snapshots_: list[Snapshot] = []
+        self.n_iter_ = 0
         return self
 
     # -- forward and backward ---------------------------------------------------
@@ -219,7 +258,7 @@ class MLP(ClassifierMixin, BaseEstimator):
             Pre-activations ``z = a_prev @ W + b`` of every layer after the input.
         activations : list of ndarray
             ``activations[0]`` is ``X``; then each layer's output; the last one is
-            the network's output (probabilities).
+            the network's output (probabilities; values for a linear output).
         """
         a = np.asarray(X, dtype=np.float64)
         zs, outs = [], [a]
@@ -230,13 +269,17 @@ class MLP(ClassifierMixin, BaseEstimator):
                 a = activations.get(names[i]).function(z)
             elif self.output == "sigmoid":
                 a = activations.sigmoid(z)
-            else:
+            elif self.output == "softmax":
                 a = _softmax(z)
+            else:
+                a = z
             zs.append(z)
             outs.append(a)
         return zs, outs
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
+        if self.output == "linear":
+            return np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         index = np.searchsorted(self.classes_, y)
         if self.output == "sigmoid":
             return index.astype(np.float64)[:, None]
@@ -252,10 +295,21 @@ class MLP(ClassifierMixin, BaseEstimator):
         log_norm = _logsumexp(z_out)
         return float(np.mean(log_norm - np.sum(Y * z_out, axis=1)))
 
-    def loss_value(self, X: np.ndarray, y: np.ndarray) -> float:
-        """The loss of the current weights on ``(X, y)``."""
+    def penalty(self) -> float:
+        """``l1 * sum |W| + l2 * sum W**2`` over every layer's weights (not the biases)."""
+        total = 0.0
+        for W in self.coefs_:
+            if self.l1:
+                total += self.l1 * float(np.abs(W).sum())
+            if self.l2:
+                total += self.l2 * float(np.square(W).sum())
+        return total
+
+    def loss_value(self, X: np.ndarray, y: np.ndarray, *, penalty: bool = True) -> float:
+        """The loss of the current weights on ``(X, y)``, with the penalty unless asked not to."""
         zs, outs = self.forward(X)
-        return self._loss(zs[-1], outs[-1], self._targets(np.asarray(y)))
+        data_loss = self._loss(zs[-1], outs[-1], self._targets(np.asarray(y)))
+        return data_loss + self.penalty() if penalty else data_loss
 
     def gradients(
         self, X: np.ndarray, y: np.ndarray
@@ -271,40 +325,48 @@ class MLP(ClassifierMixin, BaseEstimator):
         Returns
         -------
         loss : float
-            The mean loss over the samples.
+            The mean loss over the samples, plus the penalty on the weights.
         coef_grads, intercept_grads : list of ndarray
             Same shapes as ``coefs_`` and ``intercepts_``.
         """
         return self._backprop(np.asarray(X, dtype=np.float64), self._targets(np.asarray(y)))
 
+    def _output_delta(self, a_out: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """``d loss / d z`` of the output layer (the mean over the batch's samples)."""
+        if self.loss == "cross_entropy":
+            return (a_out - Y) / len(Y)
+        d_a = 2.0 * (a_out - Y) / a_out.size
+        if self.output == "sigmoid":
+            return d_a * a_out * (1.0 - a_out)
+        if self.output == "linear":
+            return d_a
+        # the softmax Jacobian, applied without building it
+        return a_out * (d_a - np.sum(d_a * a_out, axis=1, keepdims=True))
+
     def _backprop(
         self, X: np.ndarray, Y: np.ndarray
     ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         zs, outs = self.forward(X)
-        n = len(Y)
         loss = self._loss(zs[-1], outs[-1], Y)
 
-        # delta = d loss / d z of the output layer.
-        a_out = outs[-1]
-        if self.loss == "cross_entropy":
-            delta = (a_out - Y) / n
-        else:
-            d_a = 2.0 * (a_out - Y) / a_out.size
-            if self.output == "sigmoid":
-                delta = d_a * a_out * (1.0 - a_out)
-            else:  # the softmax Jacobian, applied without building it
-                delta = a_out * (d_a - np.sum(d_a * a_out, axis=1, keepdims=True))
-
+        delta = self._output_delta(outs[-1], Y)
         names = self.hidden_activations()
         coef_grads = [np.empty(0)] * len(self.coefs_)
         intercept_grads = [np.empty(0)] * len(self.coefs_)
         for i in range(len(self.coefs_) - 1, -1, -1):
             coef_grads[i] = outs[i].T @ delta
             intercept_grads[i] = delta.sum(axis=0)
+            W = self.coefs_[i]
+            if self.l1:  # d/dW of l1 |W| (0 where W is exactly 0, as Keras takes it)
+                coef_grads[i] += self.l1 * np.sign(W)
+            if self.l2:
+                coef_grads[i] += 2.0 * self.l2 * W
             if i > 0:  # pass the error back through W, then through the activation
                 delta = (delta @ self.coefs_[i].T) * activations.get(names[i - 1]).derivative(
                     zs[i - 1]
                 )
+        if self.l1 or self.l2:
+            loss += self.penalty()
         return loss, coef_grads, intercept_grads
 
     # -- training -----------------------------------------------------------------
@@ -347,40 +409,134 @@ class MLP(ClassifierMixin, BaseEstimator):
         """
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
-        self.initialize(X.shape[1], np.unique(y))
-        self.loss_curve_: list[float] = []
-        self.snapshots_: list[Snapshot] = []
-        self.n_iter_ = 0
+        self.initialize(X.shape[1], self._classes_of(y))
         wanted = self._snapshot_epochs()
         if 0 in wanted:
             self._snapshot(0, X, y)
-        n = len(X)
         Y = self._targets(y)
-        batch = n if self.batch_size is None else min(self.batch_size, n)
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(1, self.max_epochs + 1):
-                order = self._rng.permutation(n) if self.shuffle and batch < n else np.arange(n)
-                loss = 0.0
-                for start in range(0, n, batch):
-                    rows = order[start : start + batch] if batch < n else order
-                    batch_loss, coef_grads, intercept_grads = self._backprop(X[rows], Y[rows])
-                    # Like scikit-learn, an epoch's loss is the mean of its batch losses,
-                    # each measured just before its update: no extra forward pass.
-                    loss += batch_loss * len(rows) / n
-                    for W, b, dW, db in zip(
-                        self.coefs_, self.intercepts_, coef_grads, intercept_grads, strict=True
-                    ):
-                        W -= self.learning_rate * dW
-                        b -= self.learning_rate * db
-                if not np.isfinite(loss):
-                    raise DivergedError(epoch)
-                self.loss_curve_.append(loss)
-                self.n_iter_ = epoch
+                self._epoch(X, Y)
                 if epoch in wanted:
                     self._snapshot(epoch, X, y)
         if not all(np.isfinite(W).all() for W in [*self.coefs_, *self.intercepts_]):
             raise DivergedError(self.n_iter_)
         return self
+
+    def partial_fit(self, X: np.ndarray, y: np.ndarray, classes: Sequence | None = None) -> MLP:
+        """One more epoch on ``(X, y)`` from the current weights (initialised on the first call).
+
+        What the playground's Step does, and each tick of its Play. ``max_epochs``
+        and ``n_snapshots`` are not used; ``loss_curve_`` and ``n_iter_`` grow by one.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,)
+        classes : sequence, optional
+            Every class label, on the first call (default: those in ``y``).
+
+        Returns
+        -------
+        MLP
+            ``self``.
+
+        Raises
+        ------
+        DivergedError
+            When the loss or the weights stop being finite (the weights are then
+            left as they became).
+        """
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y)
+        if not hasattr(self, "coefs_"):
+            self.initialize(X.shape[1], self._classes_of(y) if classes is None else classes)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._epoch(X, self._targets(y))
+        return self
+
+    def _classes_of(self, y: np.ndarray) -> np.ndarray:
+        return np.unique(y) if self.output != "linear" else np.empty(0)
+
+    def _epoch(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """One pass over the samples in (mini-)batches, a gradient step per batch.
+
+        The same arithmetic as :meth:`gradients` followed by a step, written for
+        speed (the playground runs it live): every weight and bias lives in one
+        flat vector for the epoch, so a step is one vector operation, and each
+        hidden layer's derivative comes from its output (``1 - a**2`` for tanh),
+        without recomputing ``z``.
+
+        The L1 part of a step is taken after the rest and stopped at zero, as
+        TensorFlow Playground does (a weight that the step would carry across
+        zero becomes exactly zero): the sparsity L1 is known for, which plain
+        steps along ``l1 * sign(W)`` would only approach, jittering around zero.
+        """
+        n = len(X)
+        batch = n if self.batch_size is None else min(self.batch_size, n)
+        order = self._rng.permutation(n) if self.shuffle and batch < n else np.arange(n)
+        theta, Ws, bs = _flat(self.coefs_, self.intercepts_)
+        grad, dWs, dbs = _flat([np.empty_like(W) for W in Ws], [np.empty_like(b) for b in bs])
+        n_weights = sum(W.size for W in Ws)
+        weights, weight_grads = theta[:n_weights], grad[:n_weights]
+        hidden = [_FROM_OUTPUT[name] for name in self.hidden_activations()]
+        functions = [
+            _FAST.get(name) or activations.get(name).function for name in self.hidden_activations()
+        ]
+        last = len(Ws) - 1
+        rate, l1, l2 = self.learning_rate, self.l1, self.l2
+        # The output layer's z of every sample, each taken just before its batch's step:
+        # the epoch's data loss is computed from them at the end, in one go.
+        Z = np.empty((n, Y.shape[1]))
+        penalty = 0.0
+        for start in range(0, n, batch):
+            rows = order[start : start + batch] if batch < n else order
+            a, T = X[rows], Y[rows]
+            outs = [a]
+            for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
+                z = a @ W
+                z += b
+                if i < last:
+                    a = z if functions[i] is _identity else functions[i](z)
+                else:
+                    a = self._output_function(z)
+                outs.append(a)
+            Z[start : start + len(T)] = z
+            if l1:
+                penalty += l1 * float(np.abs(weights).sum()) * len(T)
+            if l2:
+                penalty += l2 * float(weights @ weights) * len(T)
+            delta = self._output_delta(a, T)
+            for i in range(last, -1, -1):
+                np.matmul(outs[i].T, delta, out=dWs[i])
+                np.add.reduce(delta, axis=0, out=dbs[i])
+                if i > 0:
+                    delta = delta @ Ws[i].T
+                    derivative = hidden[i - 1]
+                    if derivative is not None:
+                        delta *= derivative(outs[i])
+            if l2:
+                weight_grads += (2.0 * l2) * weights
+            theta -= rate * grad
+            if l1:  # the L1 step, stopped at zero: small weights become exactly 0
+                np.copyto(weights, np.sign(weights) * np.maximum(np.abs(weights) - rate * l1, 0.0))
+        self.coefs_, self.intercepts_ = Ws, bs
+        self.n_iter_ += 1
+        # Like scikit-learn, an epoch's loss is the mean of its batch losses, each
+        # measured just before its batch's step: no extra forward pass.
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = self._loss(Z, self._output_function(Z), Y[order]) + penalty / n
+        if not np.isfinite(loss):
+            raise DivergedError(self.n_iter_)
+        self.loss_curve_.append(loss)
+        return loss
+
+    def _output_function(self, z: np.ndarray) -> np.ndarray:
+        if self.output == "sigmoid":
+            return activations.sigmoid(z)
+        if self.output == "softmax":
+            return _softmax(z)
+        return z
 
     # -- prediction -------------------------------------------------------------
 
@@ -398,10 +554,118 @@ class MLP(ClassifierMixin, BaseEstimator):
     def with_weights(self, coefs: list[np.ndarray], intercepts: list[np.ndarray]) -> MLP:
         """A copy of this trained network with other weights (a snapshot's, say)."""
         other = clone(self)
-        other.classes_ = self.classes_
+        if hasattr(self, "classes_"):
+            other.classes_ = self.classes_
         other.coefs_ = [np.asarray(W, dtype=np.float64) for W in coefs]
         other.intercepts_ = [np.asarray(b, dtype=np.float64) for b in intercepts]
         return other
+
+
+class MLPRegressor(RegressorMixin, MLP):
+    """The same network for regression: a linear output unit and the mean squared error.
+
+    ``score`` is the coefficient of determination R² (:class:`sklearn.base.RegressorMixin`);
+    ``predict`` returns the output, shape ``(n_samples,)``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes, activation, learning_rate, max_epochs, batch_size, shuffle, \
+random_state, n_snapshots, l1, l2
+        As for :class:`MLP`.
+    """
+
+    output = "linear"  # fixed: not parameters of a regressor
+    loss = "mse"
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes: Sequence[int] = (3,),
+        activation: str | Sequence[str] = "tanh",
+        learning_rate: float = 0.01,
+        max_epochs: int = 1000,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        random_state: int | None = None,
+        n_snapshots: int = 0,
+        l1: float = 0.0,
+        l2: float = 0.0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.n_snapshots = n_snapshots
+        self.l1 = l1
+        self.l2 = l2
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The network's output for each sample, shape ``(n_samples,)``."""
+        return self.forward(X)[1][-1][:, 0]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Not for regression."""
+        raise AttributeError("a regressor has no class probabilities")
+
+
+def _flat(
+    coefs: Sequence[np.ndarray], intercepts: Sequence[np.ndarray]
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """One vector holding copies of every weight, then every bias, and views of it per layer."""
+    theta = np.concatenate([*(np.ravel(W) for W in coefs), *(np.ravel(b) for b in intercepts)])
+    Ws, bs, at = [], [], 0
+    for W in coefs:
+        Ws.append(theta[at : at + W.size].reshape(W.shape))
+        at += W.size
+    for b in intercepts:
+        bs.append(theta[at : at + b.size])
+        at += b.size
+    return theta, Ws, bs
+
+
+def _one_minus_square(a: np.ndarray) -> np.ndarray:
+    return 1.0 - a * a
+
+
+def _logistic_slope(a: np.ndarray) -> np.ndarray:
+    return a * (1.0 - a)
+
+
+def _positive(a: np.ndarray) -> np.ndarray:
+    return (a > 0).astype(np.float64)
+
+
+def _softplus_slope(a: np.ndarray) -> np.ndarray:
+    return -np.expm1(-a)  # sigmoid(z) = 1 - exp(-softplus(z))
+
+
+def _zero(a: np.ndarray) -> np.ndarray:
+    return np.zeros_like(a)
+
+
+def _identity(z: np.ndarray) -> np.ndarray:
+    return z
+
+
+def _relu_in_place(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0, out=z)
+
+
+_FAST = {"tanh": np.tanh, "relu": _relu_in_place, "linear": _identity}
+"""Hidden activations applied straight to fresh arrays, without the registry's checks."""
+
+_FROM_OUTPUT = {
+    "tanh": _one_minus_square,
+    "sigmoid": _logistic_slope,
+    "relu": _positive,
+    "softplus": _softplus_slope,
+    "step": _zero,
+    "linear": None,  # the derivative is 1: nothing to multiply
+}
+"""Each hidden activation's derivative as a function of its output ``a = phi(z)``."""
 
 
 def _logsumexp(z: np.ndarray) -> np.ndarray:

@@ -51,6 +51,7 @@ LESSONS: list[PageInfo] = [
     PageInfo("logic", "pages/logic.py", ":material/lightbulb:"),
     PageInfo("perceptron", "pages/perceptron.py", ":material/scatter_plot:"),
     PageInfo("xor", "pages/xor.py", ":material/hub:"),
+    PageInfo("playground", "pages/playground.py", ":material/grain:"),
     PageInfo("keras_builder", "pages/keras_builder.py", ":material/stacks:", uses_tensorflow=True),
     PageInfo(
         "keras_training",

@@ -209,6 +209,36 @@ def _xor() -> tuple[Field, ...]:
     )
 
 
+def _playground() -> tuple[Field, ...]:
+    # every control of the 2-D playground; "layers" is "4~2" (neurons per hidden layer),
+    # "hide" the controls a teacher hid ("lr~reg"): nnplay.playground.controls reads both
+    from nnplay.playground import controls, data, session
+
+    s = session.Settings()
+    return (
+        Field("playground", "problem", Kind.CHOICE, s.problem, choices=data.PROBLEMS),
+        Field("playground", "data", Kind.CHOICE, s.data, choices=tuple(data.DATASETS)),
+        Field("playground", "classes", Kind.INT, s.classes, data.MIN_CLASSES, data.MAX_CLASSES),
+        Field("playground", "noise", Kind.INT, s.noise, 0, 50),
+        Field("playground", "train", Kind.INT, s.train_share, 10, 90),
+        Field("playground", "batch", Kind.INT, s.batch, 1, session.MAX_BATCH),
+        Field("playground", "seed", Kind.INT, s.seed, 0, session.MAX_SEED),
+        *(
+            Field("playground", name, Kind.BOOL, name in s.features)
+            for name in controls.FEATURE_NAMES
+        ),
+        Field("playground", "layers", Kind.TEXT, controls.layers_text(s.layers)),
+        Field("playground", "activation", Kind.CHOICE, s.activation, choices=session.ACTIVATIONS),
+        Field("playground", "lr", Kind.CHOICE, s.learning_rate, choices=session.LEARNING_RATES),
+        Field("playground", "reg", Kind.CHOICE, s.regularization, choices=session.REGULARIZATIONS),
+        Field("playground", "rate", Kind.CHOICE, s.rate, choices=session.RATES),
+        Field("playground", "test", Kind.BOOL, False),
+        Field("playground", "discrete", Kind.BOOL, False),
+        Field("playground", "label", Kind.INT, 1, 0, data.MAX_CLASSES - 1),
+        Field("playground", "hide", Kind.TEXT, ""),
+    )
+
+
 def _keras() -> tuple[Field, ...]:
     # the Keras lab's model (builder and training); ranges: spec.validate
     from nnplay.keras_lab import spec
@@ -232,7 +262,14 @@ def _keras() -> tuple[Field, ...]:
 
 # Each page's fields are made when first asked for: the logic page must not
 # import what the perceptron's registries need (scikit-learn).
-_PAGES = {APP: _app, "logic": _logic, "perceptron": _perceptron, "xor": _xor, "keras": _keras}
+_PAGES = {
+    APP: _app,
+    "logic": _logic,
+    "perceptron": _perceptron,
+    "xor": _xor,
+    "playground": _playground,
+    "keras": _keras,
+}
 
 
 @cache

@@ -1,0 +1,85 @@
+"""The real browser: Play trains live, a click adds a point, the time machine, the builder link."""
+
+import time
+
+import pytest
+from browser import assert_no_error_box, goto, screenshot, wait_idle
+
+from nnplay import i18n
+
+pytestmark = pytest.mark.browser
+
+
+def epoch(tab) -> int:
+    label = i18n.translate("playground.epoch")
+    metric = tab.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+
+
+def surface(tab) -> str:
+    """The output picture as the browser drew it (the heatmap's image)."""
+    chart = tab.locator('[data-testid="stPlotlyChart"]').first
+    return chart.locator("image").first.get_attribute("href") or ""
+
+
+def test_play_click_a_point_scrub_and_open_in_the_builder(tab, app_url):
+    goto(tab, app_url, "playground")
+    assert_no_error_box(tab)
+    assert epoch(tab) == 0
+    before = surface(tab)
+
+    # Play: the counter and the picture change while the page shows the updates
+    tab.locator(".st-key-playground_play button").click()
+    seen, started = {0}, time.monotonic()
+    while time.monotonic() - started < 30 and (len(seen) < 8 or time.monotonic() - started < 4):
+        seen.add(epoch(tab))
+        tab.wait_for_timeout(30)
+    elapsed = time.monotonic() - started
+    print(f"\nPlay in a real browser: {(len(seen) - 1) / elapsed:.1f} updates a second, "
+          f"{max(seen) / elapsed:.0f} epochs a second")  # fmt: skip
+    assert len(seen) >= 4 and max(seen) >= 10
+    assert surface(tab) != before
+    screenshot(tab, "playground-en-playing")
+    tab.locator(".st-key-playground_play button").click()  # pause
+    tab.locator(".st-key-playground_play button").filter(
+        has_text=i18n.translate("playground.play")
+    ).wait_for()
+    wait_idle(tab)
+    tab.wait_for_timeout(1000)  # a tick already on its way may still land
+    paused = epoch(tab)
+    tab.wait_for_timeout(1000)
+    assert epoch(tab) == paused
+
+    # a click on the plane adds a point of the chosen class
+    plot = tab.locator('[data-testid="stPlotlyChart"]').first.locator(".nsewdrag").first
+    box = plot.bounding_box()
+    tab.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    clear = i18n.translate("playground.clear_points", count=1)
+    tab.get_by_role("button", name=clear).wait_for(timeout=20_000)
+    wait_idle(tab)
+
+    # the time machine: back to epoch 0
+    thumb = tab.locator('.st-key-playground_view [role="slider"]')
+    thumb.focus()
+    thumb.press("Home")
+    tab.wait_for_function(
+        """label => [...document.querySelectorAll('[data-testid="stMetric"]')]
+             .some(m => m.innerText.includes(label) && /\\n0$/.test(m.innerText.trim()))""",
+        arg=i18n.translate("playground.epoch"),
+        timeout=20_000,
+    )
+    assert_no_error_box(tab)
+    screenshot(tab, "playground-en-scrubbed")
+
+    # from play to code: the builder opens with this network
+    tab.get_by_text(i18n.translate("playground.open_builder")).click()
+    tab.get_by_role("heading", name=i18n.translate("keras_builder.title")).wait_for(timeout=60_000)
+    assert "layers=dense.4.tanh.hidden1" in tab.url.replace("%7E", "~")
+    assert_no_error_box(tab)
+
+
+def test_presenter_mode_in_korean(tab, app_url):
+    goto(tab, app_url, "playground", lang="ko", present=True)
+    assert_no_error_box(tab)
+    tab.get_by_role("heading", name=i18n.translate("playground.title", "ko")).wait_for()
+    screenshot(tab, "playground-ko-presenter")
