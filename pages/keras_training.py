@@ -66,7 +66,8 @@ if run is not None and trained_spec is not None:
         st.caption(t("keras_training.compile_changed"))
 st.toggle(t("keras_training.shift"), key=f"{P}_shift", help=t("keras_training.shift_help"))
 active = run is not None and run.active
-st.fragment(run_every=lab.POLL_S if active else None)(lab.live_view)()
+lab.live_fragment(run)
+lab.prewarm()
 
 # --- after training: scores, predictions, weights, downloads
 trained_data = data if trained_spec is None else lab.prepare(trained_spec)

@@ -1,4 +1,7 @@
-"""The real browser: train a small model for two epochs on an offline set, watch the charts."""
+"""The real browser: train a small model for two epochs on an offline set, watch the charts;
+a closed tab gives its training slot back within seconds."""
+
+import time
 
 import pytest
 from browser import assert_no_error_box, screenshot, wait_idle
@@ -39,3 +42,36 @@ def test_training_two_epochs_on_moons_draws_the_curves_and_the_results(tab, app_
     tab.wait_for_function(evaluated)
     assert_no_error_box(tab)
     screenshot(tab, f"keras_training-{lang}-trained")
+
+
+def test_a_closed_tab_gives_its_training_slot_to_the_next_visitor(chromium, app_url):
+    """Visitors train until one must queue; when the first closes its tab mid-training,
+    the queued one trains within seconds (not after Streamlit's 2-minute session TTL)."""
+    url = f"{app_url}/keras_training?lang=en&data=fashion_mnist&epochs=200"
+    running = "· batch"
+    waiting = i18n.translate("keras_training.state_queued", "en").split(":")[0]
+    contexts, queued = [], None
+    try:
+        for _ in range(6):  # the cap is the server's CPU count
+            context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+            contexts.append(context)
+            tab = context.new_page()
+            tab.set_default_timeout(120_000)
+            tab.goto(url)
+            train = tab.get_by_role("button", name="Train", exact=True)
+            train.wait_for()
+            wait_idle(tab)
+            train.click()
+            shows = "(texts) => texts.some(t => document.body.innerText.includes(t))"
+            tab.wait_for_function(shows, arg=[running, waiting])
+            if waiting in tab.inner_text("body"):
+                queued = tab
+                break
+        assert queued is not None, "no training had to wait for a slot"
+        closed = time.monotonic()
+        contexts[0].close()  # mid-training
+        queued.get_by_text(running, exact=False).first.wait_for(timeout=60_000)
+        assert time.monotonic() - closed < 20
+    finally:
+        for context in contexts:
+            context.close()

@@ -174,6 +174,32 @@ def test_presenter_mode_runs():
     assert_clean(at)
 
 
+def test_a_crashed_training_process_says_so_and_keeps_the_model():
+    """A worker killed mid-epoch: a clear message, the slot back, Train and Continue ready."""
+    import os
+    import signal
+
+    at = _open()
+    _set_epochs(at, 200)
+    with _closing_the_run(at):
+        at.button(key="keras_training_train").click().run()
+        run = at.session_state[RUN]
+        deadline = time.monotonic() + 120
+        while run.progress().batch < 2:
+            assert time.monotonic() < deadline, run.progress()
+            time.sleep(0.1)
+        os.kill(run.worker_pid, signal.SIGKILL)
+        assert run.wait(30)
+        _poll_until_done(at)
+        assert_clean(at)
+        lost = i18n.translate("keras_training.state_worker_lost", detail="{detail}")
+        assert any(e.value.startswith(lost.split("{detail}")[0]) for e in at.error)
+        assert run.epochs_done == 0 and run.model is not None
+        assert server_slots().running == 0
+        assert not at.button(key="keras_training_train").disabled
+        assert not at.button(key="keras_training_continue").disabled
+
+
 @pytest.mark.slow
 def test_fashion_mnist_sample_gallery_and_confusion_matrix(shared_data_env):
     at = _open("ko", spec=specs.book_model())

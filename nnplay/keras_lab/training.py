@@ -1,12 +1,16 @@
-"""One visitor's training: ``model.fit`` in a background thread, watched from the page.
+"""One visitor's training: ``model.fit`` in a worker process, watched from the page.
 
 A :class:`TrainingRun` belongs to one session (the page keeps it in
 ``st.session_state``); nothing here knows about Streamlit. :meth:`TrainingRun.start`
-starts a thread that waits for a free slot on the server
-(:mod:`nnplay.keras_lab.slots`), then calls ``model.fit`` with a Keras callback
-that records the history of every finished epoch, the progress inside the
+starts a small supervising thread in the web process that waits for a free
+slot on the server (:mod:`nnplay.keras_lab.slots`), then hands the model (as
+plain data: config, weights, optimizer state) and the arrays to a worker
+process (:mod:`nnplay.keras_lab.worker`), which calls ``model.fit`` there. The
+worker reports the history of every finished epoch and the progress inside the
 epoch (batch, time left), honours a stop request within one batch, and stops on
-a NaN or infinite loss. The page polls :meth:`TrainingRun.progress` and
+a NaN or infinite loss. When the fit ends, the trained weights and optimizer
+state come back into the session's model, which the page evaluates, draws and
+offers for download. The page polls :meth:`TrainingRun.progress` and
 :meth:`TrainingRun.history`.
 
 Stopping keeps the partly trained model and the history of the finished epochs.
@@ -14,24 +18,30 @@ Calling :meth:`TrainingRun.start` again continues from the current weights, as
 calling ``fit`` again does in the notes: the history is appended to and the
 epoch numbers go on.
 
-If the session that owns a run goes away (its ``TrainingRun`` is garbage
-collected), the training stops at the next batch and gives its slot back.
+Faults: a worker that crashes, or says nothing for
+:attr:`Watchdog.silence_s` seconds, is killed and its slot freed; the run ends
+``failed`` (reason ``worker_lost``) with the model and history it had before
+that fit. When the session that owns a run is gone (its ``alive`` callable
+says so for :attr:`Watchdog.gone_s` seconds, or the run is garbage collected),
+the training stops at the next batch, or leaves the queue, and gives its slot back.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 import numpy as np
 
+from nnplay.keras_lab import worker as workers
 from nnplay.keras_lab.slots import TrainingSlots, server_slots
 
 log = logging.getLogger("nnplay.training")
@@ -60,15 +70,54 @@ DIVERGED = RunState.DIVERGED
 FAILED = RunState.FAILED
 
 ACTIVE_STATES = frozenset({QUEUED, RUNNING, STOPPING})
-"""States in which a thread is working (or waiting for a slot)."""
+"""States in which a run is working (or waiting for a slot)."""
 
 # Reasons given with a state (``Progress.reason``).
 REASON_STOP_REQUESTED = "stop_requested"
 REASON_NAN_LOSS = "nan_loss"
 REASON_ABANDONED = "abandoned"
 REASON_ERROR = "error"
+REASON_WORKER_LOST = "worker_lost"
 
 _DETAIL_MAX_CHARS = 300
+
+
+def _env_seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True)
+class Watchdog:
+    """How long the supervising thread waits before it gives up on a worker or a session.
+
+    Attributes
+    ----------
+    silence_s : float
+        A training worker that sends nothing for this long is taken as hung and killed.
+    start_s : float
+        Longest wait for a worker to start (import Keras).
+    stop_s : float
+        A worker asked to stop that has not ended after this long is killed.
+    gone_s : float
+        A session seen gone for this long gives up its training.
+    """
+
+    silence_s: float = 120.0
+    start_s: float = 300.0
+    stop_s: float = 30.0
+    gone_s: float = 3.0
+
+    @classmethod
+    def from_env(cls) -> Watchdog:
+        """Defaults, changed by ``NNPLAY_WORKER_SILENCE_S`` and ``NNPLAY_SESSION_GONE_S``."""
+        return cls(
+            silence_s=_env_seconds("NNPLAY_WORKER_SILENCE_S", cls.silence_s),
+            gone_s=_env_seconds("NNPLAY_SESSION_GONE_S", cls.gone_s),
+        )
 
 
 @dataclass(frozen=True)
@@ -83,6 +132,10 @@ class FitData:
         Validation set (evaluated after every epoch), or ``None`` for none.
     sample_weight : ndarray or None
         One weight per training sample (multiplied with ``class_weight``).
+    probe : ndarray or None
+        Inputs the model predicts at every epoch end (for instance a grid over
+        two features, to draw the decision boundary as it forms); the latest
+        outputs are :attr:`Progress.probe_output`.
     """
 
     x: np.ndarray
@@ -90,10 +143,23 @@ class FitData:
     x_val: np.ndarray | None = None
     y_val: np.ndarray | None = None
     sample_weight: np.ndarray | None = None
+    probe: np.ndarray | None = None
 
     @property
     def has_validation(self) -> bool:
         return self.x_val is not None and self.y_val is not None
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays that are set, by name, each contiguous (as a worker receives them)."""
+        named = {
+            "x": self.x,
+            "y": self.y,
+            "x_val": self.x_val if self.has_validation else None,
+            "y_val": self.y_val if self.has_validation else None,
+            "sample_weight": self.sample_weight,
+            "probe": self.probe,
+        }
+        return {k: np.ascontiguousarray(v) for k, v in named.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -148,9 +214,17 @@ class Progress:
     partial : dict
         Running means of the epoch in progress (``{"loss": ..., "accuracy": ...}``).
     reason : str or None
-        Why the run stopped (``nan_loss``, ``stop_requested``, ``abandoned``, ``error``).
+        Why the run stopped (``nan_loss``, ``stop_requested``, ``abandoned``,
+        ``error``, ``worker_lost``).
     detail : str
-        For ``nan_loss`` the bad loss value; for ``error`` the error's first line.
+        For ``nan_loss`` the bad loss value; for ``error`` and ``worker_lost``
+        what went wrong, in one line.
+    starting : bool
+        Running, but the worker has not begun the first batch yet.
+    probe_output : ndarray or None
+        The model's outputs for :attr:`FitData.probe` at the latest epoch end.
+    probe_epoch : int
+        The epoch (counted from 1) after which ``probe_output`` was computed.
     """
 
     state: RunState = IDLE
@@ -166,10 +240,13 @@ class Progress:
     partial: dict[str, float] | None = None
     reason: str | None = None
     detail: str = ""
+    starting: bool = False
+    probe_output: np.ndarray | None = None
+    probe_epoch: int = 0
 
     @property
     def active(self) -> bool:
-        """Whether a thread is still at work (queued, running or stopping)."""
+        """Whether the run is still at work (queued, running or stopping)."""
         return self.state in ACTIVE_STATES
 
     @property
@@ -186,17 +263,23 @@ class Progress:
 
 
 class _Shared:
-    """What the training thread and the page both see; every field under ``lock``."""
+    """What the supervising thread and the page both see; every field under ``lock``."""
 
     def __init__(
-        self, model: Any, data: FitData, slots: TrainingSlots, callbacks: tuple = ()
+        self,
+        model: Any,
+        data: FitData,
+        slots: TrainingSlots,
+        alive: Callable[[], bool] | None,
+        watchdog: Watchdog,
     ) -> None:
         self.lock = threading.Lock()
-        self.callbacks = callbacks
         self.stop_event = threading.Event()
         self.model = model
         self.data = data
         self.slots = slots
+        self.alive = alive
+        self.watchdog = watchdog
         self.ticket = object()
         self.state = IDLE
         self.reason: str | None = None
@@ -209,70 +292,99 @@ class _Shared:
         self.batch = 0
         self.batches = 0
         self.partial: dict[str, float] | None = None
+        self.starting = False
+        self.probe_output: np.ndarray | None = None
+        self.probe_epoch = 0
         self.started = 0.0
         self.first_batch_at: float | None = None  # the first batch includes tracing
         self.ended: float | None = None
         self.fit_batches_done = 0
         self.version = 0
+        self.before: tuple | None = None  # what the run had before this fit
+        self.owner_checked = 0.0
+        self.gone_since: float | None = None
+        self.worker_pid: int | None = None
 
-    # --- called from the training thread -------------------------------------------------
+    # --- called from the supervising thread ------------------------------------------------
+    def owner_gone(self) -> bool:
+        """Whether the session has been gone for ``watchdog.gone_s`` (checked once a second)."""
+        if self.alive is None:
+            return False
+        now = time.monotonic()
+        if now - self.owner_checked >= 1.0:
+            self.owner_checked = now
+            try:
+                here = bool(self.alive())
+            except Exception:  # a check that fails says nothing
+                here = True
+            self.gone_since = None if here else (self.gone_since or now)
+        if self.gone_since is not None and now - self.gone_since >= self.watchdog.gone_s:
+            self.abandon()
+            return True
+        return False
+
     def begin_fit(self) -> None:
         with self.lock:
             if self.state == QUEUED:
                 self.state = RUNNING
+            self.starting = True
             self.started = time.monotonic()
             self.first_batch_at = None
             self.ended = None
             self.fit_batches_done = 0
+            self.before = (
+                {k: list(v) for k, v in self.history.items()},
+                self.epochs_done,
+                self.probe_output,
+                self.probe_epoch,
+            )
             self.version += 1
 
-    def begin_epoch(self, epoch: int) -> None:
+    def receive(self, message: tuple) -> None:
+        """Record one progress message of the worker (see :mod:`.worker`)."""
+        kind = message[0]
         with self.lock:
-            self.epoch = epoch
-            self.batch = 0
+            if kind == "begin":
+                self.starting = False
+                self.batches = message[1] or self.batches
+            elif kind == "epoch_begin":
+                self.epoch, self.batch, self.partial = message[1], 0, None
+            elif kind == "batch":
+                _, self.epoch, self.batch, batches, self.fit_batches_done, partial = message
+                self.batches = batches or self.batches
+                self.partial = partial
+                if self.first_batch_at is None:
+                    self.first_batch_at = time.monotonic()
+            elif kind == "epoch_end":
+                self._epoch_end(*message[1:])
+            elif kind == "probe":
+                self.probe_epoch, self.probe_output = message[1] + 1, message[2]
+            elif kind == "diverged":
+                _, self.epoch, self.batch, loss = message
+                self._diverge(loss)
+
+    def _epoch_end(self, epoch: int, logs: dict, complete: bool) -> None:
+        if complete and self.state != DIVERGED:
+            # A stopped, unfinished epoch is left out: the history only has
+            # whole epochs, so its length is the number of epochs done.
+            n_before = self.epochs_done
+            for key, value in logs.items():
+                column = self.history.setdefault(key, [math.nan] * n_before)
+                column.append(value)
+            self.epochs_done += 1
+            for column in self.history.values():
+                column.extend([math.nan] * (self.epochs_done - len(column)))
             self.partial = None
-
-    def batch_end(self, batch: int, logs: dict, batches: int) -> bool:
-        """Record a finished batch; return whether training must stop now."""
         loss = logs.get("loss")
-        with self.lock:
-            self.batch = batch + 1
-            self.batches = batches or self.batches
-            self.fit_batches_done += 1
-            if self.first_batch_at is None:
-                self.first_batch_at = time.monotonic()
-            self.partial = {k: v for k, v in logs.items() if isinstance(v, float)}
-            if loss is not None and not math.isfinite(loss):
-                self._diverge(loss)
-            return self.stop_event.is_set()
+        if loss is not None and not math.isfinite(loss):
+            self._diverge(str(loss))
+        self.version += 1
 
-    def epoch_end(self, epoch: int, logs: dict) -> bool:
-        """Record a finished epoch; return whether training must stop now."""
-        loss = logs.get("loss")
-        with self.lock:
-            complete = not self.batches or self.batch >= self.batches
-            if complete and self.state != DIVERGED:
-                # A stopped, unfinished epoch is left out: the history only has
-                # whole epochs, so its length is the number of epochs done.
-                n_before = self.epochs_done
-                for key, value in logs.items():
-                    if isinstance(value, float):
-                        column = self.history.setdefault(key, [math.nan] * n_before)
-                        column.append(value)
-                self.epochs_done += 1
-                for column in self.history.values():
-                    column.extend([math.nan] * (self.epochs_done - len(column)))
-                self.partial = None
-            if loss is not None and not math.isfinite(loss):
-                self._diverge(loss)
-            self.version += 1
-            return self.stop_event.is_set()
-
-    def _diverge(self, loss: float) -> None:
+    def _diverge(self, loss: str) -> None:
         if self.state != DIVERGED:
             self.state = DIVERGED
             self.reason = REASON_NAN_LOSS
-            self.detail = str(loss)
+            self.detail = loss
         self.stop_event.set()
 
     def end_fit(self, state: RunState, reason: str | None = None, detail: str = "") -> None:
@@ -280,135 +392,172 @@ class _Shared:
             if self.state != DIVERGED:
                 self.state = state
                 self.reason = reason
-                self.detail = detail
+                self.detail = detail[:_DETAIL_MAX_CHARS]
+            self.starting = False
+            self.partial = None
             self.ended = time.monotonic()
             self.version += 1
 
-    # --- called from the page ------------------------------------------------------------
+    def roll_back(self) -> None:
+        """Forget what this fit added: its weights never came back."""
+        with self.lock:
+            if self.before is not None:
+                history, self.epochs_done, self.probe_output, self.probe_epoch = self.before
+                self.history = history
+            self.batch = 0
+            self.epoch = self.epochs_done
+
+    # --- called from the page (or the finalizer) -------------------------------------------
     def abandon(self) -> None:
-        """The owner is gone: stop at the next batch."""
+        """The owner is gone: stop at the next batch, or leave the queue."""
         with self.lock:
             self.reason = self.reason or REASON_ABANDONED
         self.stop_event.set()
 
 
-def _stopped_state(shared: _Shared) -> tuple[RunState, str | None]:
-    if shared.stop_event.is_set():
-        return STOPPED, shared.reason or REASON_STOP_REQUESTED
-    return FINISHED, None
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:_DETAIL_MAX_CHARS]
 
 
-@cache
-def _callback_class() -> type:
-    """The Keras callback class (built on first use: TensorFlow loads lazily)."""
-    import keras
+class _Supervisor:
+    """The body of the supervising thread: slot, worker, progress, result."""
 
-    class LiveCallback(keras.callbacks.Callback):
-        """Feeds a :class:`_Shared` from inside ``fit`` and stops it when asked."""
+    def __init__(
+        self,
+        shared: _Shared,
+        options: FitOptions,
+        pool: workers.WorkerPool,
+        job_id: int,
+    ) -> None:
+        self.shared = shared
+        self.options = options
+        self.pool = pool
+        self.job_id = job_id
+        self.worker: workers.Worker | None = None
+        self.reusable = False
 
-        def __init__(self, shared: _Shared) -> None:
-            super().__init__()
-            self.shared = shared
+    def cancelled(self) -> bool:
+        return self.shared.stop_event.is_set() or self.shared.owner_gone()
 
-        def on_train_begin(self, logs=None):
-            if self.shared.stop_event.is_set():
-                self.model.stop_training = True
+    def run(self) -> None:
+        shared = self.shared
+        if not shared.slots.acquire(shared.ticket, self.cancelled):
+            shared.end_fit(STOPPED, shared.reason or REASON_STOP_REQUESTED)
+            return
+        try:
+            shared.begin_fit()
+            self.train()
+        except workers.WorkerLost as exc:
+            log.warning("training worker lost: %s", exc)
+            shared.roll_back()
+            shared.end_fit(FAILED, REASON_WORKER_LOST, str(exc))
+        except Exception as exc:  # shown to the visitor as a message, logged in full
+            log.exception("training failed")
+            shared.roll_back()
+            shared.end_fit(FAILED, REASON_ERROR, _first_line(exc))
+        finally:
+            shared.slots.release()
+            shared.worker_pid = None
+            worker, self.worker = self.worker, None
+            if worker is not None:
+                if self.reusable:
+                    self.pool.give_back(worker)
+                else:
+                    self.pool.discard(worker)
 
-        def on_epoch_begin(self, epoch, logs=None):
-            self.shared.begin_epoch(epoch)
+    def job(self) -> tuple[dict, dict[str, np.ndarray]]:
+        shared, options = self.shared, self.options
+        arrays = shared.data.arrays()
+        header = {
+            "id": self.job_id,
+            "model": workers.model_state(shared.model),
+            "options": {
+                "batch_size": options.batch_size,
+                "first_epoch": shared.first_epoch,
+                "last_epoch": shared.last_epoch,
+                "class_weight": options.class_weight,
+                "shuffle": options.shuffle,
+            },
+            "arrays": workers.array_header(arrays),
+        }
+        return header, arrays
 
-        def on_train_batch_end(self, batch, logs=None):
-            steps = (self.params or {}).get("steps") or 0
-            if self.shared.batch_end(batch, logs or {}, steps):
-                self.model.stop_training = True
+    def train(self) -> None:
+        shared, watchdog = self.shared, self.shared.watchdog
+        header, arrays = self.job()
+        for attempt in range(2):
+            worker = self.worker = self.pool.take()
+            self.shared.worker_pid = worker.pid
+            was_ready = worker.ready
+            try:
+                if not worker.wait_ready(watchdog.start_s, self.cancelled):
+                    if not self.cancelled():
+                        raise workers.WorkerLost("the training process did not start in time")
+                    # Stopped before the worker began: nothing changed, and the
+                    # worker, given no job, can serve the next training.
+                    self.reusable = True
+                    shared.end_fit(STOPPED, shared.reason or REASON_STOP_REQUESTED)
+                    return
+                worker.send_job(header, arrays)
+                break
+            except workers.WorkerLost:
+                if attempt or not was_ready:
+                    raise
+                # An idle worker that had just exited on its own: take another.
+                self.pool.discard(worker)
+                self.worker = None
+        del arrays
+        self.follow()
 
-        def on_epoch_end(self, epoch, logs=None):
-            if self.shared.epoch_end(epoch, logs or {}):
-                self.model.stop_training = True
+    def follow(self) -> None:
+        """Read the worker's messages until it is done, stopping it when asked."""
+        shared, worker, watchdog = self.shared, self.worker, self.shared.watchdog
+        last_heard = time.monotonic()
+        stop_sent: float | None = None
+        while True:
+            if worker.poll(0.25):
+                for message in worker.receive():  # raises WorkerLost once it has died
+                    last_heard = time.monotonic()
+                    if message[0] == "done":
+                        self.done(*message[1:])
+                        return
+                    shared.receive(message)
+            now = time.monotonic()
+            if stop_sent is None and self.cancelled():
+                with shared.lock:
+                    if shared.state == RUNNING:
+                        shared.state = STOPPING
+                worker.send(("stop", self.job_id))
+                stop_sent = now
+            if stop_sent is not None and now - stop_sent > watchdog.stop_s:
+                raise workers.WorkerLost("the training process did not stop when asked")
+            if now - last_heard > watchdog.silence_s:
+                raise workers.WorkerLost("the training process stopped answering")
 
-    return LiveCallback
-
-
-def make_callback(shared: _Shared) -> Any:
-    """A Keras callback feeding ``shared`` (for :class:`TrainingRun` and the benchmark)."""
-    return _callback_class()(shared)
-
-
-# Streamlit calls ``keras.backend.clear_session()`` after every script run (its
-# ``_clean_problem_modules``). That resets TensorFlow's default graph and kernel
-# cache, and deadlocks with a ``fit`` tracing its graph in another thread. While
-# any training runs in this process, the call is skipped; the lock makes sure a
-# training never starts during one.
-_fits_lock = threading.Lock()
-_active_fits = 0
-
-
-def guard_clear_session() -> None:
-    """Make ``keras.backend.clear_session`` wait its turn: skipped while trainings run.
-
-    Safe to call many times; imports Keras.
-    """
-    import keras
-
-    original = keras.backend.clear_session
-    if getattr(original, "_nnplay_guarded", False):
-        return
-
-    def clear_session(*args, **kwargs):
-        with _fits_lock:
-            if _active_fits:
-                return None
-            return original(*args, **kwargs)
-
-    clear_session._nnplay_guarded = True  # type: ignore[attr-defined]
-    clear_session.__doc__ = original.__doc__
-    keras.backend.clear_session = clear_session
-
-
-def _fit_begins() -> None:
-    global _active_fits
-    with _fits_lock:
-        _active_fits += 1
+    def done(self, outcome: str, state: dict | None, detail: str) -> None:
+        shared = self.shared
+        self.reusable = True
+        if outcome == "failed":
+            shared.roll_back()
+            shared.end_fit(FAILED, REASON_ERROR, detail)
+            return
+        if state is not None and shared.model is not None:
+            workers.apply_state(shared.model, state)
+        if outcome == "finished":
+            shared.end_fit(FINISHED)
+        elif outcome == "diverged":
+            shared.end_fit(DIVERGED, REASON_NAN_LOSS)
+        else:
+            shared.end_fit(STOPPED, shared.reason or REASON_STOP_REQUESTED)
 
 
-def _fit_ends() -> None:
-    global _active_fits
-    with _fits_lock:
-        _active_fits -= 1
+_job_ids = iter(range(1, 1 << 62))
+_job_ids_lock = threading.Lock()
 
 
-def _train(shared: _Shared, options: FitOptions) -> None:
-    """The body of the training thread."""
-    slots = shared.slots
-    if not slots.acquire(shared.ticket, shared.stop_event.is_set):
-        shared.end_fit(STOPPED, shared.reason or REASON_STOP_REQUESTED)
-        return
-    _fit_begins()
-    try:
-        shared.begin_fit()
-        data, model = shared.data, shared.model
-        validation = (data.x_val, data.y_val) if data.has_validation else None
-        model.fit(
-            data.x,
-            data.y,
-            batch_size=options.batch_size,
-            epochs=shared.last_epoch,
-            initial_epoch=shared.first_epoch,
-            validation_data=validation,
-            class_weight=options.class_weight,
-            sample_weight=data.sample_weight,
-            shuffle=options.shuffle,
-            verbose=0,
-            callbacks=[make_callback(shared), *shared.callbacks],
-        )
-        shared.end_fit(*_stopped_state(shared))
-    except Exception as exc:  # shown to the visitor as a message, logged in full
-        log.exception("training failed")
-        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        shared.end_fit(FAILED, REASON_ERROR, text[:_DETAIL_MAX_CHARS])
-    finally:
-        _fit_ends()
-        slots.release()
+def _next_job_id() -> int:
+    with _job_ids_lock:
+        return next(_job_ids)
 
 
 class TrainingRun:
@@ -417,13 +566,19 @@ class TrainingRun:
     Parameters
     ----------
     model : keras.Model
-        A compiled model; the run trains it in place.
+        A compiled model; each fit trains a copy in a worker process and the
+        trained weights (and optimizer state) come back into this model.
     data : FitData
         Training (and validation) arrays.
     slots : TrainingSlots, optional
         The cap on trainings at once; defaults to the server-wide one.
-    callbacks : sequence of keras.callbacks.Callback, optional
-        More callbacks for every ``fit`` (tests use them to look inside).
+    pool : WorkerPool, optional
+        Where the worker processes come from; defaults to the server-wide one.
+    alive : callable, optional
+        Says whether the session that owns the run is still there; when it
+        answers ``False`` for :attr:`Watchdog.gone_s` seconds, the run stops.
+    watchdog : Watchdog, optional
+        Time limits; :meth:`Watchdog.from_env` by default.
 
     Examples
     --------
@@ -439,9 +594,14 @@ class TrainingRun:
         data: FitData,
         *,
         slots: TrainingSlots | None = None,
-        callbacks: tuple | list = (),
+        pool: workers.WorkerPool | None = None,
+        alive: Callable[[], bool] | None = None,
+        watchdog: Watchdog | None = None,
     ) -> None:
-        self._shared = _Shared(model, data, slots or server_slots(), tuple(callbacks))
+        self._shared = _Shared(
+            model, data, slots or server_slots(), alive, watchdog or Watchdog.from_env()
+        )
+        self._pool = pool
         self._thread: threading.Thread | None = None
         # When the owning session is gone, stop training and free the slot.
         weakref.finalize(self, self._shared.abandon)
@@ -449,7 +609,7 @@ class TrainingRun:
     # --- state -------------------------------------------------------------------------
     @property
     def model(self) -> Any:
-        """The model (``None`` after :meth:`close`)."""
+        """The model (``None`` after :meth:`close`); it has the trained weights once a fit ends."""
         return self._shared.model
 
     @property
@@ -463,12 +623,17 @@ class TrainingRun:
 
     @property
     def active(self) -> bool:
-        """Whether a thread is queued, training or stopping."""
+        """Whether the run is queued, training or stopping."""
         return self._shared.state in ACTIVE_STATES
 
     @property
     def epochs_done(self) -> int:
         return self._shared.epochs_done
+
+    @property
+    def worker_pid(self) -> int | None:
+        """Process id of the worker training this run now, if any."""
+        return self._shared.worker_pid
 
     @property
     def version(self) -> int:
@@ -478,7 +643,7 @@ class TrainingRun:
     @property
     def can_continue(self) -> bool:
         """Whether :meth:`start` may be called (not training, weights not blown up)."""
-        return not self.active and self._shared.model is not None and self.state not in {DIVERGED}
+        return not self.active and self._shared.model is not None and self.state != DIVERGED
 
     def history(self) -> dict[str, list[float]]:
         """A copy of the history: one value per finished epoch for each log name."""
@@ -515,6 +680,9 @@ class TrainingRun:
                 partial=dict(shared.partial) if shared.partial and running else None,
                 reason=shared.reason,
                 detail=shared.detail,
+                starting=running and shared.starting,
+                probe_output=shared.probe_output,
+                probe_epoch=shared.probe_epoch,
             )
         if state == QUEUED:
             position = shared.slots.position(shared.ticket)
@@ -523,7 +691,7 @@ class TrainingRun:
 
     # --- actions -----------------------------------------------------------------------
     def start(self, options: FitOptions) -> None:
-        """Train for ``options.epochs`` more epochs, in a background thread.
+        """Train for ``options.epochs`` more epochs, in a worker process.
 
         The first call trains from the initial weights; later calls continue
         from the current ones (the optimizer keeps its state, as with a second
@@ -551,12 +719,11 @@ class TrainingRun:
             shared.partial = None
             shared.started = 0.0
             shared.version += 1
-        guard_clear_session()
+        pool = self._pool or workers.server_pool()
         # The thread gets the shared state, never ``self``: dropping the run
         # (its session closed) must be able to collect it.
-        self._thread = threading.Thread(
-            target=_train, args=(shared, options), name="nnplay-training", daemon=True
-        )
+        supervisor = _Supervisor(shared, options, pool, _next_job_id())
+        self._thread = threading.Thread(target=supervisor.run, name="nnplay-training", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -569,7 +736,7 @@ class TrainingRun:
         shared.stop_event.set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the thread to end; return whether it has."""
+        """Wait for the training (and its slot) to end; return whether it has."""
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
@@ -577,12 +744,12 @@ class TrainingRun:
         return True
 
     def close(self, timeout: float = 30.0) -> bool:
-        """Stop, wait for the thread, and let go of the model and data (Reset).
+        """Stop, wait for the training to end, and let go of the model and data (Reset).
 
         Returns
         -------
         bool
-            Whether the thread has ended (if not, it ends on its own after the
+            Whether the training has ended (if not, it ends on its own after the
             current batch and the model is freed then).
         """
         self.stop()
@@ -593,10 +760,3 @@ class TrainingRun:
                 self._shared.data = None
             self._shared.version += 1
         return ended
-
-
-def release_memory() -> None:
-    """Collect garbage left by models that are gone (call after a reset)."""
-    import gc
-
-    gc.collect()

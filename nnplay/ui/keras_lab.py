@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from nnplay import server
 from nnplay.keras_lab import data as lab
 from nnplay.keras_lab.spec import (
     DATASETS,
@@ -121,6 +122,7 @@ def load_tensorflow():
     if "keras" not in sys.modules:
         with st.spinner(t("keras_lab.loading_tensorflow"), show_time=True):
             import keras  # noqa: F401
+    server.settle()  # once: no Keras clean-up (full gc) per script run, heap frozen
     return sys.modules["keras"]
 
 

@@ -7,18 +7,26 @@ The planning and evaluation themselves are plain functions of
 State (all under ``keras_training_`` keys of ``st.session_state``, so each
 visitor's model and history are private to their session):
 
-- ``run``: the :class:`~nnplay.keras_lab.training.TrainingRun` (model, history, thread);
+- ``run``: the :class:`~nnplay.keras_lab.training.TrainingRun` (model, history; the
+  training itself runs in a worker process, :mod:`nnplay.keras_lab.worker`);
 - ``run_spec``: the spec (plain dict) the run's model was built from;
 - ``results``: evaluation and predictions of the run's current weights, with the
   run version they belong to (computed once per version);
 - ``message``: a :class:`~nnplay.messages.Message` to show once, after an action failed.
 
-Nothing here runs in the training thread: the thread only touches the run.
+Nothing here runs in the run's supervising thread: that thread only touches the
+run. It is told whether this session is still connected (:func:`session_alive`),
+so a closed tab gives up its training slot or queue place within seconds.
+
+The live view costs the server little: it polls once a second while training,
+every few seconds while queued, not at all otherwise, and only while the
+training page is the one in view (the fragment exists only there).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -27,6 +35,7 @@ from nnplay.charts import keras_training as charts
 from nnplay.keras_lab import build, training
 from nnplay.keras_lab import plan as planning
 from nnplay.keras_lab import spec as specs
+from nnplay.keras_lab import worker as workers
 from nnplay.keras_lab.data import LabData
 from nnplay.messages import Message
 from nnplay.ui import keras_lab
@@ -38,7 +47,9 @@ RESULTS_KEY = f"{PREFIX}_results"
 MESSAGE_KEY = f"{PREFIX}_message"
 WAS_ACTIVE_KEY = f"{PREFIX}_was_active"
 PENDING_KEY = f"{PREFIX}_pending"
-POLL_S = 1.0  # how often the live view refreshes while a run is active
+POLL_KEY = f"{PREFIX}_poll"
+POLL_S = 1.0  # how often the live view refreshes while a run trains
+POLL_QUEUED_S = 3.0  # ... and while it waits for a slot
 
 log = logging.getLogger("nnplay")
 t = ui.t
@@ -79,9 +90,36 @@ def _drop_run() -> None:
     st.session_state.pop(RUN_SPEC_KEY, None)
     st.session_state.pop(RESULTS_KEY, None)
     if run is not None:
-        run.close()
-        del run
-        training.release_memory()
+        run.close()  # the model is freed by Python's own collections, not here
+
+
+def session_alive() -> Callable[[], bool] | None:
+    """A check that says whether this browser session is still connected.
+
+    Streamlit keeps a disconnected session for a while (to let it reconnect);
+    the check answers ``False`` from the moment its websocket closed, so the
+    training of a closed tab stops within seconds. ``None`` outside a server.
+    """
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    server, session_id = runtime.get_instance(), ctx.session_id
+
+    def alive() -> bool:
+        return bool(server.is_active_session(session_id))
+
+    return alive
+
+
+def prewarm() -> None:
+    """Start a training worker ahead of time, so that Train does not wait for Keras."""
+    try:
+        workers.server_pool().prewarm()
+    except Exception:  # only an optimisation: a training starts its own worker
+        log.warning("could not start a training worker ahead of time", exc_info=True)
 
 
 # --------------------------------------------------------------------------- actions
@@ -119,7 +157,7 @@ def train(plan: planning.Plan) -> None:
         log.exception("building the model failed")
         _say("keras_training.build_failed")
         return
-    run = training.TrainingRun(model, planning.fit_data(plan.spec, data))
+    run = training.TrainingRun(model, planning.fit_data(plan.spec, data), alive=session_alive())
     st.session_state[RUN_KEY] = run
     st.session_state[RUN_SPEC_KEY] = plan.spec.to_dict()
     run.start(plan.options)
@@ -232,6 +270,8 @@ def status(progress: training.Progress) -> None:
             t("keras_training.state_queued", position=progress.queue_position or 1),
             icon=":material/hourglass_top:",
         )
+    elif state == training.RUNNING and progress.starting:
+        st.info(t("keras_training.state_starting"), icon=":material/hourglass_top:")
     elif state in (training.RUNNING, training.STOPPING):
         left = "–" if progress.seconds_left is None else f"{progress.seconds_left:.0f}"
         text = t(
@@ -254,8 +294,13 @@ def status(progress: training.Progress) -> None:
             icon=":material/trending_up:",
         )
     elif state == training.FAILED:
+        key = (
+            "keras_training.state_worker_lost"
+            if progress.reason == training.REASON_WORKER_LOST
+            else "keras_training.state_failed"
+        )
         st.error(
-            ui.say(Message("keras_training.state_failed", {"detail": progress.detail}), limit=200),
+            ui.say(Message(key, {"detail": progress.detail}), limit=200),
             icon=":material/error:",
         )
     elif state == training.STOPPED:
@@ -312,6 +357,20 @@ def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> 
             ui.plot(fig, key=f"{key}_{name}")
 
 
+def poll_every(run: training.TrainingRun | None) -> float | None:
+    """Seconds between refreshes of the live view: none unless the run is active."""
+    if run is None or not run.active:
+        return None
+    return POLL_QUEUED_S if run.state == training.QUEUED else POLL_S
+
+
+def live_fragment(run: training.TrainingRun | None) -> None:
+    """The live view, as a fragment that refreshes itself at :func:`poll_every`'s pace."""
+    every = poll_every(run)
+    st.session_state[POLL_KEY] = every
+    st.fragment(run_every=every)(live_view)()
+
+
 def live_view() -> None:
     """The run's state, progress and curves; polled while the run is active."""
     run = get_run()
@@ -322,5 +381,8 @@ def live_view() -> None:
     status(progress)
     if progress.epochs_done or progress.partial:
         curves(run, progress, f"{P}_curve")
-    if finished_now(run):
-        st.rerun()  # the whole page: evaluation and predictions appear
+    ended = finished_now(run)
+    if ended or poll_every(run) != st.session_state.get(POLL_KEY):
+        # The whole page: evaluation and predictions appear, or the live view
+        # takes the pace of the run's new state (queued -> training).
+        st.rerun()

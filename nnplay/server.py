@@ -1,0 +1,69 @@
+"""Keep the web server's own process light once TensorFlow is in it.
+
+Two costs grow with the ~400,000 objects TensorFlow and Keras bring into a
+process, and a server pays them on every script run:
+
+- Streamlit calls ``keras.backend.clear_session()`` after every script run
+  (``_clean_problem_modules`` in its script runner), and Keras 3's
+  ``clear_session`` ends with a full ``gc.collect()`` (0.25–0.4 s here), besides
+  resetting TensorFlow's default graph under any other session's evaluation.
+  Trainings run in worker processes and every session builds its own named
+  model, so the web process has nothing to clear: :func:`settle` makes those
+  calls, and only those (calls from Streamlit's own modules), do nothing.
+- Python's automatic full collections walk every tracked object. Objects that
+  live as long as the server (the imported modules) are moved out of their way
+  with ``gc.freeze()``.
+
+Call :func:`settle` once the heavy imports are done (it is cheap to call again).
+``.streamlit/config.toml`` turns off Streamlit's own full collection after every
+script run (``runner.postScriptGC = false``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import sys
+import threading
+
+_lock = threading.Lock()
+_frozen_with: set[str] = set()
+
+
+def settle() -> None:
+    """Once per process, after importing Keras: skip Streamlit's Keras clean-up, freeze.
+
+    Idempotent and safe from any thread; does nothing for Keras until it has
+    been imported. Never collects garbage itself.
+    """
+    keras = sys.modules.get("keras")
+    key = "keras" if keras is not None else "plain"
+    if key in _frozen_with:
+        return
+    with _lock:
+        if key in _frozen_with:
+            return
+        if keras is not None:
+            quiet_streamlit_clear_session(keras)
+        gc.freeze()
+        _frozen_with.add(key)
+
+
+def quiet_streamlit_clear_session(keras) -> None:
+    """Make ``keras.backend.clear_session`` a no-op when Streamlit's code calls it.
+
+    Every other caller gets Keras's own function, unchanged.
+    """
+    original = keras.backend.clear_session
+    if getattr(original, "_nnplay_quiet", False):
+        return
+
+    @functools.wraps(original)
+    def clear_session(*args, **kwargs):
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if caller == "streamlit" or caller.startswith("streamlit."):
+            return None
+        return original(*args, **kwargs)
+
+    clear_session._nnplay_quiet = True  # type: ignore[attr-defined]
+    keras.backend.clear_session = clear_session
