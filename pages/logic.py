@@ -21,6 +21,24 @@ def diagram(name: str, a: int, b: int, presenter: bool, label: str):
 ui.page_header("logic")
 page.start()
 
+# The experiment first: the inputs, right above the four networks they drive.
+label, left, right, _ = st.columns([1.2, 1, 1, 6], vertical_alignment="center")
+label.markdown(f"**{t('logic.inputs_heading')}**")
+a = int(left.toggle("A", key=page.key("a")))
+b = int(right.toggle("B", key=page.key("b")))
+row = 2 * a + b  # index of (a, b) in a truth table in counting order
+
+networks = list(logic.NETWORKS.items())
+for column, (name, network) in zip(st.columns(len(networks)), networks, strict=True):
+    output = network(A=a, B=b)
+    with column, st.container(border=True):
+        st.markdown(f"**{t(f'logic.net_{name}')}**")
+        st.latex(network.formula)
+        ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
+        threshold_form = network.neurons["C"].to_threshold().inequality()
+        st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
+        ui.truth_table(network.truth_table(), row)
+
 st.subheader(t("logic.rule_heading"))
 st.markdown(t("logic.rule"))
 st.latex(
@@ -28,27 +46,6 @@ st.latex(
     r"\end{cases}"
 )
 st.markdown(t("logic.equivalence"))
-
-st.subheader(t("logic.inputs_heading"))
-left, right, _ = st.columns([1, 1, 3])
-a = int(left.toggle("A", key=page.key("a")))
-b = int(right.toggle("B", key=page.key("b")))
-row = 2 * a + b  # index of (a, b) in a truth table in counting order
-
-per_row = 2 if ui.presenter() else 4
-networks = list(logic.NETWORKS.items())
-for start in range(0, len(networks), per_row):
-    for column, (name, network) in zip(
-        st.columns(per_row), networks[start : start + per_row], strict=False
-    ):
-        output = network(A=a, B=b)
-        with column, st.container(border=True):
-            st.markdown(f"**{t(f'logic.net_{name}')}**")
-            st.latex(network.formula)
-            ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
-            threshold_form = network.neurons["C"].to_threshold().inequality()
-            st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
-            ui.truth_table(network.truth_table(), row)
 
 st.subheader(t("logic.design_heading"))
 st.markdown(t("logic.design_intro"))

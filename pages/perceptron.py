@@ -109,29 +109,6 @@ ui.page_header("perceptron")
 page.start()
 present = ui.presenter()
 
-# --- the model ---------------------------------------------------------------
-st.subheader(t("perceptron.model_heading"))
-st.latex(
-    r"h_{\mathbf{w},b}(\mathbf{x}) = \mathrm{step}(z), \qquad z = \mathbf{x}^\top \mathbf{w} + b"
-)
-st.markdown(t("perceptron.step_intro"))
-for column, name in zip(st.columns(2), STEP_FUNCTIONS, strict=True):
-    with column:
-        ui.plot(step_function_figure(name, present), key=f"perceptron_fig_{name}")
-        st.markdown(t(f"perceptron.{name}_caption"))
-
-st.subheader(t("perceptron.rule_heading"))
-st.markdown(t("perceptron.rule_text"))
-st.latex(
-    r"\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}, \qquad "
-    r"b \leftarrow b + \eta\,(y - \hat{y})"
-)
-st.info(t("perceptron.theorem"))
-
-st.subheader(t("perceptron.multi_heading"))
-st.markdown(t("perceptron.multi_text"))
-st.latex(r"h_{W,\mathbf{b}}(X) = \phi(XW + \mathbf{b})")
-
 # --- settings ------------------------------------------------------------------
 st.subheader(t("perceptron.settings_heading"))
 columns = st.columns(2 if present else 4)
@@ -232,6 +209,31 @@ if shown["frames"] - 1 < n_updates:
 else:
     st.caption(t("perceptron.animation_all", updates=n_updates))
 ui.plot(shown["animation"], key="perceptron_fig_animation")
+st.caption(t("perceptron.speed_hint"))
+
+
+# --- the model ---------------------------------------------------------------
+st.subheader(t("perceptron.model_heading"))
+st.latex(
+    r"h_{\mathbf{w},b}(\mathbf{x}) = \mathrm{step}(z), \qquad z = \mathbf{x}^\top \mathbf{w} + b"
+)
+st.markdown(t("perceptron.step_intro"))
+for column, name in zip(st.columns(2), STEP_FUNCTIONS, strict=True):
+    with column:
+        ui.plot(step_function_figure(name, present), key=f"perceptron_fig_{name}")
+        st.markdown(t(f"perceptron.{name}_caption"))
+
+st.subheader(t("perceptron.rule_heading"))
+st.markdown(t("perceptron.rule_text"))
+st.latex(
+    r"\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}, \qquad "
+    r"b \leftarrow b + \eta\,(y - \hat{y})"
+)
+st.info(t("perceptron.theorem"))
+
+st.subheader(t("perceptron.multi_heading"))
+st.markdown(t("perceptron.multi_text"))
+st.latex(r"h_{W,\mathbf{b}}(X) = \phi(XW + \mathbf{b})")
 
 
 # --- one sample at a time ------------------------------------------------------
