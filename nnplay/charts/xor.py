@@ -292,7 +292,7 @@ def decision_figure(
                 font=dict(size=theme.font_size),
                 buttons=[
                     dict(label=f"▶ {play_label}", method="animate", args=[None, play]),
-                    dict(label=f"⏸ {pause_label}", method="animate", args=[[None], step_args]),
+                    dict(label=f"‖ {pause_label}", method="animate", args=[[None], step_args]),
                 ],
             )
         ]
