@@ -41,8 +41,9 @@ for column, (name, network) in zip(st.columns(len(networks)), networks, strict=T
 
 st.subheader(t("logic.rule_heading"))
 st.markdown(t("logic.rule"))
+rule_if = t("logic.case_if", condition=r"\sum_i w_i x_i \ge 2")
 st.latex(
-    r"C = \begin{cases} 1 & \text{if } \sum_i w_i x_i \ge 2 \\ 0 & \text{otherwise}"
+    rf"C = \begin{{cases}} 1 & {rule_if} \\ 0 & \text{{{t('logic.case_otherwise')}}}"
     r"\end{cases}"
 )
 st.markdown(t("logic.equivalence"))
@@ -55,7 +56,7 @@ w_b = c2.slider(t("logic.weight", name="B"), -3.0, 3.0, step=0.5, key=page.key("
 theta = c3.slider(t("logic.threshold"), -3.0, 3.0, step=0.5, key=page.key("theta"))
 rows = logic.threshold_truth_table(w_a, w_b, theta)
 outputs = [r["C"] for r in rows]
-gate = logic.gate_name(outputs)
+gate = t("logic.gate_" + logic.gate_name(outputs).lower().replace(" ", "_"))
 custom, table = st.columns([1, 1])
 with custom:
     st.latex(logic.ThresholdNeuron({"A": w_a, "B": w_b}, theta).latex())

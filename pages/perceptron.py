@@ -255,18 +255,23 @@ def stepper(settings: lab.Settings) -> None:
     buttons = st.container(horizontal=True)
     buttons.button(
         t("perceptron.previous"),
+        icon=":material/chevron_left:",
         on_click=go_to,
         args=(max(current - 1, 1),),
         key="perceptron_prev",
     )
     buttons.button(
         t("perceptron.next"),
+        icon=":material/chevron_right:",
+        icon_position="right",
         on_click=go_to,
         args=(min(current + 1, n_steps),),
         key="perceptron_next",
     )
     buttons.button(
         t("perceptron.next_update"),
+        icon=":material/skip_next:",
+        icon_position="right",
         on_click=go_to,
         args=(int(later_updates[0]) if len(later_updates) else n_steps,),
         disabled=not len(later_updates),

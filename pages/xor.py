@@ -145,7 +145,7 @@ if page.last_good is None:
 # --- an MLP learns it: the experiment first --------------------------------------
 st.subheader(t("xor.mlp_heading"))
 act_labels = {name: t(f"xor.act_{name}") for name in HIDDEN_CHOICES}  # plain dict: see perceptron
-controls, picture = st.columns([2, 3])
+controls, picture = st.columns([5, 6])
 # A form: changing a widget reruns nothing; Train (or Reset) applies the settings.
 with controls, st.form("xor_settings", enter_to_submit=False):
     st.markdown(f"**{t('xor.settings_heading')}**")
@@ -209,9 +209,10 @@ with controls:
             seed=good.seed,
         )
     )
-    m1, m2 = st.columns(2)  # the epochs are in the line above
+    m1, m2, m3 = st.columns(3)
     m1.metric(t("xor.accuracy"), f"{accuracy:.0%}")
     m2.metric(t("xor.final_loss"), f"{model.loss_curve_[-1]:.4f}")
+    m3.metric(t("xor.epochs"), model.n_iter_)
     if accuracy == 1.0:
         st.success(t("xor.solved"))
     else:

@@ -353,7 +353,7 @@ def animation_figure(
     frame_label: str = "epoch {epoch} · step {step}",
     start_label: str = "w = 0, b = 0",
     play: str = "▶",
-    pause: str = "❚❚",
+    pause: str = "‖",
     frame_ms: int = 80,
 ) -> go.Figure:
     """Training as plotly frames, played in the browser: play, pause, and a slider to scrub.

@@ -285,7 +285,7 @@ def decision_figure(
                 pad=dict(t=theme.font_size * 3, r=10),
                 showactive=False,
                 font=dict(size=theme.font_size),
-                buttons=play_buttons(f"▶ {play_label}", f"❚❚ {pause_label}", FRAME_MS, redraw=True),
+                buttons=play_buttons(f"▶ {play_label}", f"‖ {pause_label}", FRAME_MS, redraw=True),
             )
         ]
         extra = theme.font_size * 11

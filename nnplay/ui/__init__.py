@@ -336,7 +336,7 @@ def run_page(page: Callable[[], None]) -> None:
         page()
     except Exception:
         log.exception("page failed")
-        st.error(t("common.unexpected_error"), icon="⚠️")
+        st.error(t("common.unexpected_error"), icon=":material/error:")
     finally:
         _entry.active = False
     if warmup.enabled():

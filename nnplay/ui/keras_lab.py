@@ -213,6 +213,13 @@ def table_head(name: str, rows: int = 8) -> pd.DataFrame:
     return frame
 
 
+def class_labels(name: str, class_names: list[str]) -> list[str]:
+    """A data set's class names in the session's language (Fashion-MNIST's are translated)."""
+    if name == "fashion_mnist":
+        return [t(f"keras_lab.fashion_class_{i}") for i in range(len(class_names))]
+    return list(class_names)
+
+
 _DOWNLOAD_FAILED = "keras_lab_download_failed"
 OFFLINE = ("iris", "moons", "xor")
 

@@ -16,10 +16,11 @@ t = ui.t
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def samples_figure(name: str, presenter: bool):
-    """Sample images per class (figures are read-only once made; shared by sessions)."""
+def samples_figure(name: str, presenter: bool, lang: str):
+    """Sample images per class (read-only once made; shared by sessions; ``lang`` keys labels)."""
     mosaic, class_names = keras_lab.sample_mosaic(name)
-    return image_mosaic_figure(mosaic, class_names, ui.theme_for(presenter))
+    labels = keras_lab.class_labels(name, class_names)
+    return image_mosaic_figure(mosaic, labels, ui.theme_for(presenter))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -36,9 +37,12 @@ def data_preview(name: str) -> None:
     data = keras_lab.lab_data(name)
     st.caption(t("keras_builder.sizes", **data.sizes))
     if len(data.input_shape) == 2:
-        ui.plot(samples_figure(name, ui.presenter()), key="keras_builder_samples")
+        ui.plot(samples_figure(name, ui.presenter(), ui.lang()), key="keras_builder_samples")
     else:
-        st.dataframe(keras_lab.table_head(name), hide_index=True, width="stretch")
+        head = keras_lab.table_head(name)
+        if "class" in head.columns:
+            head = head.rename(columns={"class": t("keras_lab.class_column")})
+        st.dataframe(head, hide_index=True, width="stretch")
         if name == "california_housing":
             st.caption(t("keras_builder.scaled_note"))
 
