@@ -19,13 +19,47 @@ def test_every_page_renders(tab, app_url, info, lang):
     screenshot(tab, f"{info.slug}-{lang}")
 
 
-def test_presenter_mode_enlarges_the_page(tab, app_url):
-    goto(tab, app_url, "logic")
-    normal = tab.evaluate("getComputedStyle(document.documentElement).fontSize")
-    goto(tab, app_url, "logic", present=True)
-    large = tab.evaluate("getComputedStyle(document.documentElement).fontSize")
-    assert float(large.removesuffix("px")) > float(normal.removesuffix("px"))
-    screenshot(tab, "logic-en-presenter")
+_TEXT_SIZES = """() => {
+  const sizes = (selector) => Array.from(document.querySelectorAll(selector))
+    .filter(e => e.getBoundingClientRect().width > 0 && e.textContent.trim())
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  return {
+    root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+    metric: sizes('[data-testid="stMetricValue"] *, [data-testid="stMetricValue"]'),
+    body: sizes('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'),
+    label: sizes('[data-testid="stMain"] [data-testid="stWidgetLabel"] p'),
+    input: sizes('[data-testid="stMain"] input:not([type="checkbox"]):not([type="radio"])'),
+    button: sizes('[data-testid="stMain"] button p'),
+    chart: sizes('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text,'
+                 + ' .js-plotly-plot .legendtext, .js-plotly-plot .g-xtitle text,'
+                 + ' .js-plotly-plot .g-ytitle text, .js-plotly-plot .annotation-text,'
+                 + ' .js-plotly-plot .gtitle, .js-plotly-plot .updatemenu-item-text'),
+  };
+}"""
+
+
+@pytest.fixture
+def projector(chromium):
+    """A tab the size of a 1920 × 1080 projector."""
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_presenter_mode_is_readable_from_the_back_row(projector, app_url, info):
+    goto(projector, app_url, info.slug, present=True)
+    assert_no_error_box(projector)
+    sizes = projector.evaluate(_TEXT_SIZES)
+    assert sizes["root"] >= 22
+    assert sizes["body"] and min(sizes["body"]) >= 24  # body text
+    for kind in ("label", "input", "button"):  # the controls
+        assert min(sizes[kind], default=99) >= 22, (kind, sizes[kind])
+    # metric values are larger than body text, not shrunk by it (issue 11)
+    assert min(sizes["metric"], default=99) >= 1.5 * min(sizes["body"]), sizes["metric"]
+    # chart text: ticks, legends, titles, annotations, buttons
+    assert min(sizes["chart"], default=99) >= 20, sorted(sizes["chart"])[:5]
+    screenshot(projector, f"{info.slug}-en-presenter-1920")
 
 
 def toggle(tab, label):
