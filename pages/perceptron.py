@@ -182,22 +182,23 @@ n_updates = int(model.errors_.sum())
 shown = figures(settings, present, ui.lang())
 
 st.subheader(t("perceptron.results_heading"))
-metrics = st.columns(2 if present else 4)
-metrics[0].metric(t("perceptron.metric_accuracy"), f"{model.score(X, y):.3f}")
-metrics[1 % len(metrics)].metric(t("perceptron.metric_sklearn"), f"{twin['accuracy']:.3f}")
-metrics[2 % len(metrics)].metric(t("perceptron.metric_epochs"), model.n_iter_)
-metrics[3 % len(metrics)].metric(t("perceptron.metric_updates"), n_updates)
-if model.converged_:
-    st.success(t("perceptron.converged", epochs=model.n_iter_))
-else:
-    st.warning(t("perceptron.not_converged", epochs=model.n_iter_, last=int(model.errors_[-1])))
-
-boundary_col, errors_col = (st.container(), st.container()) if present else st.columns([3, 2])
+# the boundary first (the main picture), the figures and the verdict beside it
+boundary_col, side_col = (st.container(), st.container()) if present else st.columns([3, 2])
 with boundary_col:
     st.markdown(f"**{t('perceptron.boundary_heading')}**")
     ui.plot(shown["boundary"], key="perceptron_fig_boundary")
     st.caption(t("perceptron.boundary_caption"))
-with errors_col:
+with side_col:
+    metrics = st.columns(2)
+    metrics[0].metric(t("perceptron.metric_accuracy"), f"{model.score(X, y):.3f}")
+    metrics[1].metric(t("perceptron.metric_sklearn"), f"{twin['accuracy']:.3f}")
+    metrics = st.columns(2)
+    metrics[0].metric(t("perceptron.metric_epochs"), model.n_iter_)
+    metrics[1].metric(t("perceptron.metric_updates"), n_updates)
+    if model.converged_:
+        st.success(t("perceptron.converged", epochs=model.n_iter_))
+    else:
+        st.warning(t("perceptron.not_converged", epochs=model.n_iter_, last=int(model.errors_[-1])))
     st.markdown(f"**{t('perceptron.errors_heading')}**")
     ui.plot(shown["errors"], key="perceptron_fig_errors")
 

@@ -127,3 +127,41 @@ def test_first_visit_of_a_fresh_server_to_a_lesson_gets_the_whole_app(chromium, 
     finally:
         context.close()
         browser.stop_server(process)
+
+
+_TOP = """(selector) => Array.from(document.querySelectorAll(selector))
+  .filter(e => e.getBoundingClientRect().height > 0)
+  .map(e => e.getBoundingClientRect().top)"""
+
+
+@pytest.mark.parametrize(
+    ("slug", "controls", "figure"),
+    [
+        ("logic", '[data-testid="stCheckbox"]', '[data-testid="stPlotlyChart"]'),
+        ("perceptron", '[data-testid="stNumberInput"]', '[data-testid="stPlotlyChart"]'),
+        ("xor", '[data-testid="stFormSubmitButton"]', '[data-testid="stPlotlyChart"]'),
+    ],
+)
+def test_the_experiment_is_above_the_fold_on_a_laptop(chromium, app_url, slug, controls, figure):
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    tab = context.new_page()
+    try:
+        goto(tab, app_url, slug)
+        assert tab.evaluate(_TOP, controls)[0] < 900 - 40  # the controls
+        assert tab.evaluate(_TOP, figure)[0] < 900 - 200  # and the main figure's upper part
+    finally:
+        context.close()
+
+
+def test_home_cards_stay_in_teaching_order_on_a_phone(chromium, app_url):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    try:
+        goto(tab, app_url, "home")
+        links = tab.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
+        tops = [links.nth(i).bounding_box()["y"] for i in range(links.count())]
+        assert len(tops) == len(PAGES) - 1
+        assert tops == sorted(tops)
+        screenshot(tab, "home-en-phone")
+    finally:
+        context.close()
