@@ -260,14 +260,16 @@ def page_header(namespace: str) -> None:
     st.markdown(t(f"{namespace}.intro"))
 
 
-def plot(fig: go.Figure, *, key: str | None = None) -> None:
-    """Show a plotly figure across the container, without the plotly logo."""
-    st.plotly_chart(
-        fig,
-        key=key,
-        width="stretch",
-        config={"displaylogo": False, "responsive": True},
-    )
+def plot(fig: go.Figure, *, key: str | None = None, toolbar: bool = True) -> None:
+    """Show a plotly figure across the container, without the plotly logo.
+
+    ``toolbar=False`` leaves plotly's toolbar out, so it never covers the
+    figure's title, legend or colour bar.
+    """
+    config: dict = {"displaylogo": False, "responsive": True}
+    if not toolbar:
+        config["displayModeBar"] = False
+    st.plotly_chart(fig, key=key, width="stretch", config=config)
 
 
 def truth_table(rows: list[dict], current: int | None = None) -> None:
