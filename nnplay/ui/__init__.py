@@ -286,15 +286,14 @@ def page_header(namespace: str) -> None:
     st.markdown(t(f"{namespace}.intro"))
 
 
-def plot(fig: go.Figure, *, key: str | None = None) -> None:
-    """Show a plotly figure across the container, without the plotly logo."""
-    st.plotly_chart(
-        fig,
-        key=key,
-        width="stretch",
-        # no tool bar: it covered legends and buttons; zoom by dragging, reset by double-click
-        config={"displayModeBar": False, "responsive": True},
-    )
+def plot(fig: go.Figure, *, key: str | None = None, toolbar: bool = False) -> None:
+    """Show a plotly figure across the container.
+
+    Plotly's toolbar is left out unless ``toolbar=True``: it covered titles,
+    legends and play buttons. Zoom by dragging, reset by double-clicking.
+    """
+    config: dict = {"displaylogo": False, "responsive": True, "displayModeBar": toolbar}
+    st.plotly_chart(fig, key=key, width="stretch", config=config)
 
 
 def truth_table(rows: list[dict], current: int | None = None) -> None:
