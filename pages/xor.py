@@ -217,6 +217,8 @@ with controls:
         st.success(t("xor.solved"))
     else:
         st.warning(t("xor.not_solved", accuracy=f"{accuracy:.0%}"))
+    if (rising := lab.rising_share(model)) > lab.UNSTABLE_SHARE:
+        st.warning(t("xor.unstable", share=f"{rising:.0%}", lr=f"{good.learning_rate:g}"))
     if good.activation == "step":
         st.warning(t("xor.step_note"))
 with picture:

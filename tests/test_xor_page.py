@@ -179,3 +179,18 @@ def test_xor_page_never_imports_tensorflow():
     loaded = modules_after_opening([PAGE])
     assert "tensorflow" not in loaded
     assert "keras" not in loaded
+
+
+def test_a_learning_rate_that_overshoots_is_explained(page):
+    at = page(PAGE)
+    at.selectbox(key="xor_activation").select("tanh")
+    at.select_slider(key="xor_lr").set_value(10.0)
+    at.button(key="xor_train").click().run()
+    assert not at.exception
+    model = xor_lab.train(xor_lab.Settings(activation="tanh", learning_rate=10.0))
+    share = xor_lab.rising_share(model)
+    assert share > xor_lab.UNSTABLE_SHARE  # the loss rose in about two epochs of three
+    expected = i18n.translate("xor.unstable", "en", share=f"{share:.0%}", lr="10")
+    assert expected in [w.value for w in at.warning]
+    # the default settings descend smoothly and say nothing of the kind
+    assert xor_lab.rising_share(xor_lab.train(xor_lab.Settings())) == 0.0
