@@ -131,6 +131,20 @@ def train(settings: Settings, *, linear: bool = False) -> MLP:
     return model.fit(data.X, data.y)
 
 
+#: Share of epochs in which the loss may rise before training counts as unstable.
+UNSTABLE_SHARE = 0.1
+
+
+def rising_share(model: MLP) -> float:
+    """The share of epochs in which the training loss went up instead of down.
+
+    Full-batch gradient descent with a small enough step lowers the loss every
+    epoch; a step too large overshoots, and the loss jumps up and down.
+    """
+    curve = np.asarray(model.loss_curve_, dtype=np.float64)
+    return float(np.mean(np.diff(curve) > 0)) if len(curve) > 1 else 0.0
+
+
 def collapse_linear(model: MLP) -> tuple[np.ndarray, float]:
     """The single linear function a network without activations computes before its output.
 

@@ -9,13 +9,17 @@ t = ui.t
 
 ui.page_header("home")
 
-columns = st.columns(2 if ui.presenter() else 3)
-for i, info in enumerate(LESSONS):
-    with columns[i % len(columns)], st.container(border=True):
-        st.page_link(info.path, label=t(info.title_key), icon=info.icon)
-        st.caption(t(info.summary_key))
-        if info.uses_tensorflow:
-            st.caption(f":material/hourglass_top: {t('home.tensorflow_note')}")
+per_row = 2 if ui.presenter() else 3
+# One row of columns at a time: on a phone the columns stack, and the cards
+# then still come in teaching order.
+for start in range(0, len(LESSONS), per_row):
+    row = LESSONS[start : start + per_row]
+    for column, info in zip(st.columns(per_row), row, strict=False):
+        with column, st.container(border=True):
+            st.page_link(info.path, label=t(info.title_key), icon=info.icon)
+            st.caption(t(info.summary_key))
+            if info.uses_tensorflow:
+                st.caption(f":material/hourglass_top: {t('home.tensorflow_note')}")
 
 st.subheader(t("home.class_heading"))
 st.markdown(t("home.class_notes"))

@@ -1,9 +1,9 @@
-"""Keras model builder: data set, layers, output and loss, live summary, code export."""
+"""Keras model builder: data set, the network and its summary, layers, compile, code export."""
 
 import streamlit as st
 
 from nnplay import ui
-from nnplay.keras_lab import codegen
+from nnplay.keras_lab import build, codegen
 from nnplay.keras_lab import spec as specs
 from nnplay.ui import keras_builder as editor
 from nnplay.ui import keras_lab, keras_summary
@@ -14,49 +14,69 @@ t = ui.t
 ui.page_header("keras_builder")
 keras_lab.load_tensorflow()
 keras_lab.show_problems(editor.start())
+present = ui.presenter()
 
-st.subheader(t("keras_builder.presets_heading"))
-st.markdown(t("keras_builder.presets_intro"))
-left, right, _ = st.columns([1, 1, 0.01 if ui.presenter() else 1])
-left.button(
+# --- 1. the data set, and the notes' two models in one row
+st.subheader(t("keras_builder.data_heading"))
+if present:
+    choice, book, regression = st.container(), *st.columns(2)
+else:
+    choice, book, regression = st.columns([2, 1, 1], vertical_alignment="bottom")
+with choice:
+    dataset = editor.dataset_selector()
+book.button(
     t("keras_builder.preset_book"),
     icon=":material/checkroom:",
     key="keras_builder_preset_book",
     on_click=editor.use_preset,
     args=("book",),
+    help=t("keras_builder.presets_intro"),
     width="stretch",
 )
-right.button(
+regression.button(
     t("keras_builder.preset_regression"),
     icon=":material/home_work:",
     key="keras_builder_preset_regression",
     on_click=editor.use_preset,
     args=("regression",),
+    help=t("keras_builder.presets_intro"),
     width="stretch",
 )
-
-st.subheader(t("keras_builder.data_heading"))
-dataset = editor.dataset_selector()
 keras_summary.data_preview(dataset)
 
+# --- 2. the layers: the network and its summary first, then the editor (its widgets'
+# values are in the session already, so the picture follows every change at once)
 st.subheader(t("keras_builder.layers_heading"))
-st.markdown(t("keras_builder.layers_intro"))
+draft = editor.commit_widgets()
+problems = specs.validate(draft)
+if specs.errors(problems):
+    st.info(t("keras_builder.showing_last_good"), icon=":material/history:")
+good = keras_lab.get_spec() if specs.errors(problems) else draft
+rows = build.summary_rows(good)
+drawing, summary = (st.container(), st.container()) if present else st.columns([1, 1])
+with drawing:
+    keras_summary.network(good, rows)
+with summary:
+    keras_summary.summary_table(good, rows)
+    st.caption(t("keras_builder.summary_intro"))
+st.caption(keras_summary.layers_intro(dataset))
 show_initializers = st.toggle(
     t("keras_builder.show_initializers"),
     key="keras_builder_show_initializers",
     help=t("keras_builder.show_initializers_help"),
 )
-editor.layer_editor(ui.presenter(), show_initializers)
+editor.layer_editor(present, show_initializers)
+keras_lab.show_problems(problems)
 
+# --- 3. output layer, loss and optimizer
 st.subheader(t("keras_builder.compile_heading"))
-current = editor.read_widgets()
-hint = specs.suggestion_for(current)
+hint = specs.suggestion_for(draft)
 activation = t(f"keras_builder.activation_{hint.activation}")
 tip, apply = st.columns([4, 1], vertical_alignment="center")
 tip.info(
     t(
         "keras_builder.suggestion",
-        task=keras_lab.task_label(current.task),
+        task=keras_lab.task_label(draft.task),
         units=hint.units,
         activation=activation,
         loss=hint.loss,
@@ -71,30 +91,15 @@ apply.button(
 )
 with st.expander(t("keras_builder.tables_heading")):
     st.markdown(t("keras_builder.tables"))
-keras_lab.compile_settings(current, editor.compile_keys(), columns=2 if ui.presenter() else 3)
-
-draft = editor.commit_widgets()
-problems = specs.validate(draft)
-keras_lab.show_problems(problems)
-if specs.errors(problems):
-    good = keras_lab.get_spec()
-    st.info(t("keras_builder.showing_last_good"), icon=":material/history:")
-else:
-    good = draft
+keras_lab.compile_settings(draft, editor.compile_keys(), columns=2 if present else 3)
 editor.finish(good)
 
-st.subheader(t("keras_builder.summary_heading"))
-st.markdown(t("keras_builder.summary_intro"))
-rows = keras_summary.summary_table(good)
-names, params = tuple(r.name for r in rows), tuple(r.params for r in rows)
-chart = keras_summary.params_chart(names, params, ui.presenter(), t("keras_builder.params_chart"))
-ui.plot(chart, key="keras_builder_params")
-
+# --- 4. the code
 st.subheader(t("keras_builder.code_heading"))
 st.markdown(t("keras_builder.code_intro"))
 code = codegen.generate_code(good)
 st.code(code, language="python")
-left, right, _ = st.columns([1, 1, 0.01 if ui.presenter() else 2])
+left, right, _ = st.columns([1, 1, 0.01 if present else 2])
 left.download_button(
     t("keras_builder.download_code"),
     code,

@@ -21,34 +21,32 @@ def diagram(name: str, a: int, b: int, presenter: bool, label: str):
 ui.page_header("logic")
 page.start()
 
-st.subheader(t("logic.rule_heading"))
-st.markdown(t("logic.rule"))
-st.latex(
-    r"C = \begin{cases} 1 & \text{if } \sum_i w_i x_i \ge 2 \\ 0 & \text{otherwise}"
-    r"\end{cases}"
-)
-st.markdown(t("logic.equivalence"))
-
-st.subheader(t("logic.inputs_heading"))
-left, right, _ = st.columns([1, 1, 3])
+# The experiment first: the inputs, right above the four networks they drive.
+label, left, right, _ = st.columns([1.2, 1, 1, 6], vertical_alignment="center")
+label.markdown(f"**{t('logic.inputs_heading')}**")
 a = int(left.toggle("A", key=page.key("a")))
 b = int(right.toggle("B", key=page.key("b")))
 row = 2 * a + b  # index of (a, b) in a truth table in counting order
 
-per_row = 2 if ui.presenter() else 4
 networks = list(logic.NETWORKS.items())
-for start in range(0, len(networks), per_row):
-    for column, (name, network) in zip(
-        st.columns(per_row), networks[start : start + per_row], strict=False
-    ):
-        output = network(A=a, B=b)
-        with column, st.container(border=True):
-            st.markdown(f"**{t(f'logic.net_{name}')}**")
-            st.latex(network.formula)
-            ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
-            threshold_form = network.neurons["C"].to_threshold().inequality()
-            st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
-            ui.truth_table(network.truth_table(), row)
+for column, (name, network) in zip(st.columns(len(networks)), networks, strict=True):
+    output = network(A=a, B=b)
+    with column, st.container(border=True):
+        st.markdown(f"**{t(f'logic.net_{name}')}**")
+        st.latex(network.formula)
+        ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
+        threshold_form = network.neurons["C"].to_threshold().inequality()
+        st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
+        ui.truth_table(network.truth_table(), row)
+
+st.subheader(t("logic.rule_heading"))
+st.markdown(t("logic.rule"))
+rule_if = t("logic.case_if", condition=r"\sum_i w_i x_i \ge 2")
+st.latex(
+    rf"C = \begin{{cases}} 1 & {rule_if} \\ 0 & \text{{{t('logic.case_otherwise')}}}"
+    r"\end{cases}"
+)
+st.markdown(t("logic.equivalence"))
 
 st.subheader(t("logic.design_heading"))
 st.markdown(t("logic.design_intro"))
@@ -58,7 +56,7 @@ w_b = c2.slider(t("logic.weight", name="B"), -3.0, 3.0, step=0.5, key=page.key("
 theta = c3.slider(t("logic.threshold"), -3.0, 3.0, step=0.5, key=page.key("theta"))
 rows = logic.threshold_truth_table(w_a, w_b, theta)
 outputs = [r["C"] for r in rows]
-gate = logic.gate_name(outputs)
+gate = t("logic.gate_" + logic.gate_name(outputs).lower().replace(" ", "_"))
 custom, table = st.columns([1, 1])
 with custom:
     st.latex(logic.ThresholdNeuron({"A": w_a, "B": w_b}, theta).latex())

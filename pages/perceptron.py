@@ -109,29 +109,6 @@ ui.page_header("perceptron")
 page.start()
 present = ui.presenter()
 
-# --- the model ---------------------------------------------------------------
-st.subheader(t("perceptron.model_heading"))
-st.latex(
-    r"h_{\mathbf{w},b}(\mathbf{x}) = \mathrm{step}(z), \qquad z = \mathbf{x}^\top \mathbf{w} + b"
-)
-st.markdown(t("perceptron.step_intro"))
-for column, name in zip(st.columns(2), STEP_FUNCTIONS, strict=True):
-    with column:
-        ui.plot(step_function_figure(name, present), key=f"perceptron_fig_{name}")
-        st.markdown(t(f"perceptron.{name}_caption"))
-
-st.subheader(t("perceptron.rule_heading"))
-st.markdown(t("perceptron.rule_text"))
-st.latex(
-    r"\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}, \qquad "
-    r"b \leftarrow b + \eta\,(y - \hat{y})"
-)
-st.info(t("perceptron.theorem"))
-
-st.subheader(t("perceptron.multi_heading"))
-st.markdown(t("perceptron.multi_text"))
-st.latex(r"h_{W,\mathbf{b}}(X) = \phi(XW + \mathbf{b})")
-
 # --- settings ------------------------------------------------------------------
 st.subheader(t("perceptron.settings_heading"))
 columns = st.columns(2 if present else 4)
@@ -205,22 +182,23 @@ n_updates = int(model.errors_.sum())
 shown = figures(settings, present, ui.lang())
 
 st.subheader(t("perceptron.results_heading"))
-metrics = st.columns(2 if present else 4)
-metrics[0].metric(t("perceptron.metric_accuracy"), f"{model.score(X, y):.3f}")
-metrics[1 % len(metrics)].metric(t("perceptron.metric_sklearn"), f"{twin['accuracy']:.3f}")
-metrics[2 % len(metrics)].metric(t("perceptron.metric_epochs"), model.n_iter_)
-metrics[3 % len(metrics)].metric(t("perceptron.metric_updates"), n_updates)
-if model.converged_:
-    st.success(t("perceptron.converged", epochs=model.n_iter_))
-else:
-    st.warning(t("perceptron.not_converged", epochs=model.n_iter_, last=int(model.errors_[-1])))
-
-boundary_col, errors_col = (st.container(), st.container()) if present else st.columns([3, 2])
+# the boundary first (the main picture), the figures and the verdict beside it
+boundary_col, side_col = (st.container(), st.container()) if present else st.columns([3, 2])
 with boundary_col:
     st.markdown(f"**{t('perceptron.boundary_heading')}**")
     ui.plot(shown["boundary"], key="perceptron_fig_boundary")
     st.caption(t("perceptron.boundary_caption"))
-with errors_col:
+with side_col:
+    metrics = st.columns(2)
+    metrics[0].metric(t("perceptron.metric_accuracy"), f"{model.score(X, y):.3f}")
+    metrics[1].metric(t("perceptron.metric_sklearn"), f"{twin['accuracy']:.3f}")
+    metrics = st.columns(2)
+    metrics[0].metric(t("perceptron.metric_epochs"), model.n_iter_)
+    metrics[1].metric(t("perceptron.metric_updates"), n_updates)
+    if model.converged_:
+        st.success(t("perceptron.converged", epochs=model.n_iter_))
+    else:
+        st.warning(t("perceptron.not_converged", epochs=model.n_iter_, last=int(model.errors_[-1])))
     st.markdown(f"**{t('perceptron.errors_heading')}**")
     ui.plot(shown["errors"], key="perceptron_fig_errors")
 
@@ -232,6 +210,31 @@ if shown["frames"] - 1 < n_updates:
 else:
     st.caption(t("perceptron.animation_all", updates=n_updates))
 ui.plot(shown["animation"], key="perceptron_fig_animation")
+st.caption(t("perceptron.speed_hint"))
+
+
+# --- the model ---------------------------------------------------------------
+st.subheader(t("perceptron.model_heading"))
+st.latex(
+    r"h_{\mathbf{w},b}(\mathbf{x}) = \mathrm{step}(z), \qquad z = \mathbf{x}^\top \mathbf{w} + b"
+)
+st.markdown(t("perceptron.step_intro"))
+for column, name in zip(st.columns(2), STEP_FUNCTIONS, strict=True):
+    with column:
+        ui.plot(step_function_figure(name, present), key=f"perceptron_fig_{name}")
+        st.markdown(t(f"perceptron.{name}_caption"))
+
+st.subheader(t("perceptron.rule_heading"))
+st.markdown(t("perceptron.rule_text"))
+st.latex(
+    r"\mathbf{w} \leftarrow \mathbf{w} + \eta\,(y - \hat{y})\,\mathbf{x}, \qquad "
+    r"b \leftarrow b + \eta\,(y - \hat{y})"
+)
+st.info(t("perceptron.theorem"))
+
+st.subheader(t("perceptron.multi_heading"))
+st.markdown(t("perceptron.multi_text"))
+st.latex(r"h_{W,\mathbf{b}}(X) = \phi(XW + \mathbf{b})")
 
 
 # --- one sample at a time ------------------------------------------------------
@@ -253,18 +256,23 @@ def stepper(settings: lab.Settings) -> None:
     buttons = st.container(horizontal=True)
     buttons.button(
         t("perceptron.previous"),
+        icon=":material/chevron_left:",
         on_click=go_to,
         args=(max(current - 1, 1),),
         key="perceptron_prev",
     )
     buttons.button(
         t("perceptron.next"),
+        icon=":material/chevron_right:",
+        icon_position="right",
         on_click=go_to,
         args=(min(current + 1, n_steps),),
         key="perceptron_next",
     )
     buttons.button(
         t("perceptron.next_update"),
+        icon=":material/skip_next:",
+        icon_position="right",
         on_click=go_to,
         args=(int(later_updates[0]) if len(later_updates) else n_steps,),
         disabled=not len(later_updates),

@@ -142,7 +142,106 @@ if page.start() is not None:  # a link: train the network it describes
 if page.last_good is None:
     page.last_good = DEFAULTS
 
-# --- a perceptron fails ------------------------------------------------------
+# --- an MLP learns it: the experiment first --------------------------------------
+st.subheader(t("xor.mlp_heading"))
+act_labels = {name: t(f"xor.act_{name}") for name in HIDDEN_CHOICES}  # plain dict: see perceptron
+controls, picture = st.columns([5, 6])
+# A form: changing a widget reruns nothing; Train (or Reset) applies the settings.
+with controls, st.form("xor_settings", enter_to_submit=False):
+    st.markdown(f"**{t('xor.settings_heading')}**")
+    st.slider(
+        t("xor.hidden_units"),
+        0,
+        lab.MAX_HIDDEN_UNITS,
+        key=page.key("hidden"),
+        help=t("xor.hidden_units_help"),
+    )
+    left, right = st.columns(2)
+    left.selectbox(
+        t("xor.activation"),
+        HIDDEN_CHOICES,
+        format_func=act_labels.__getitem__,
+        key=page.key("activation"),
+    )
+    right.select_slider(
+        t("xor.learning_rate"),
+        lab.LEARNING_RATES,
+        key=page.key("lr"),
+        help=t("xor.learning_rate_help"),
+    )
+    left, right = st.columns(2)
+    left.slider(t("xor.epochs"), lab.MIN_EPOCHS, lab.MAX_EPOCHS, step=50, key=page.key("epochs"))
+    right.number_input(
+        t("xor.seed"),
+        value=page.default("seed"),
+        min_value=0,
+        max_value=lab.MAX_SEED,
+        step=1,
+        key=page.key("seed"),
+        help=t("xor.seed_help"),
+    )
+    train_col, reset_col = st.columns(2)
+    train_col.form_submit_button(
+        t("xor.train"), key="xor_train", type="primary", on_click=train_clicked, width="stretch"
+    )
+    reset_col.form_submit_button(
+        t("xor.reset"), key="xor_reset", on_click=reset_clicked, width="stretch"
+    )
+    st.caption(t("xor.form_hint"))
+
+wanted = current_settings()
+good: lab.Settings = page.last_good
+failed = st.session_state.get(FAILED_KEY)
+model = trained(good)
+X, y = xor().X, xor().y
+accuracy = model.score(X, y)
+figs = figures(good, present, ui.lang())
+with controls:
+    if failed is not None and failed[0] == wanted:
+        ui.show(failed[1])
+    st.caption(
+        t(
+            "xor.trained_with",
+            units=good.hidden_units,
+            activation=act_labels[good.activation],
+            lr=f"{good.learning_rate:g}",
+            epochs=good.epochs,
+            seed=good.seed,
+        )
+    )
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("xor.accuracy"), f"{accuracy:.0%}")
+    m2.metric(t("xor.final_loss"), f"{model.loss_curve_[-1]:.4f}")
+    m3.metric(t("xor.epochs"), model.n_iter_)
+    if accuracy == 1.0:
+        st.success(t("xor.solved"))
+    else:
+        st.warning(t("xor.not_solved", accuracy=f"{accuracy:.0%}"))
+    if (rising := lab.rising_share(model)) > lab.UNSTABLE_SHARE:
+        st.warning(t("xor.unstable", share=f"{rising:.0%}", lr=f"{good.learning_rate:g}"))
+    if good.activation == "step":
+        st.warning(t("xor.step_note"))
+with picture:
+    st.markdown(f"**{t('xor.boundary_heading')}**")
+    ui.plot(figs["boundary"], key="xor_fig_boundary")
+    st.caption(t("xor.boundary_caption") + " " + t("xor.speed_hint"))
+
+loss_col, text_col = (st.container(), st.container()) if present else st.columns([2, 3])
+with loss_col:
+    st.markdown(f"**{t('xor.loss_heading')}**")
+    ui.plot(figs["loss"], key="xor_fig_loss")
+with text_col:
+    st.markdown(t("xor.mlp_intro"))
+    st.latex(
+        r"\begin{aligned}"
+        r"\delta^{(L)} &= \hat{y} - y \\"
+        r"\delta^{(l)} &= \big(\delta^{(l+1)} W^{(l+1)\top}\big) \odot \phi'\big(z^{(l)}\big) \\"
+        r"W^{(l)} &\leftarrow W^{(l)} - \eta\, a^{(l-1)\top} \delta^{(l)}"
+        r"\end{aligned}"
+    )
+    st.caption(t("xor.backprop_caption"))
+
+# --- why a perceptron fails --------------------------------------------------------
 st.subheader(t("xor.points_heading"))
 attempt = perceptron_try()
 fig_col, text_col = st.columns([1, 1] if present else [2, 3])
@@ -160,103 +259,6 @@ with text_col:
             best=attempt.best_step,
         )
     )
-
-# --- an MLP learns it ----------------------------------------------------------
-st.subheader(t("xor.mlp_heading"))
-st.markdown(t("xor.mlp_intro"))
-st.latex(
-    r"\begin{aligned}"
-    r"\delta^{(L)} &= \hat{y} - y \\"
-    r"\delta^{(l)} &= \big(\delta^{(l+1)} W^{(l+1)\top}\big) \odot \phi'\big(z^{(l)}\big) \\"
-    r"W^{(l)} &\leftarrow W^{(l)} - \eta\, a^{(l-1)\top} \delta^{(l)}"
-    r"\end{aligned}"
-)
-st.caption(t("xor.backprop_caption"))
-
-act_labels = {name: t(f"xor.act_{name}") for name in HIDDEN_CHOICES}  # plain dict: see perceptron
-# A form: changing a widget reruns nothing; Train (or Reset) applies the settings.
-with st.form("xor_settings", enter_to_submit=False):
-    st.markdown(f"**{t('xor.settings_heading')}**")
-    columns = st.columns(3 if present else 5)
-    first, second, third = columns[:3]
-    fourth, fifth = (columns[:2]) if present else columns[3:]
-    first.slider(
-        t("xor.hidden_units"),
-        0,
-        lab.MAX_HIDDEN_UNITS,
-        key=page.key("hidden"),
-        help=t("xor.hidden_units_help"),
-    )
-    second.selectbox(
-        t("xor.activation"),
-        HIDDEN_CHOICES,
-        format_func=act_labels.__getitem__,
-        key=page.key("activation"),
-    )
-    third.select_slider(
-        t("xor.learning_rate"),
-        lab.LEARNING_RATES,
-        key=page.key("lr"),
-        help=t("xor.learning_rate_help"),
-    )
-    fourth.slider(t("xor.epochs"), lab.MIN_EPOCHS, lab.MAX_EPOCHS, step=50, key=page.key("epochs"))
-    fifth.number_input(
-        t("xor.seed"),
-        value=page.default("seed"),
-        min_value=0,
-        max_value=lab.MAX_SEED,
-        step=1,
-        key=page.key("seed"),
-        help=t("xor.seed_help"),
-    )
-    train_col, reset_col, _ = st.columns([1, 1, 4])
-    train_col.form_submit_button(
-        t("xor.train"), key="xor_train", type="primary", on_click=train_clicked, width="stretch"
-    )
-    reset_col.form_submit_button(
-        t("xor.reset"), key="xor_reset", on_click=reset_clicked, width="stretch"
-    )
-    st.caption(t("xor.form_hint"))
-
-wanted = current_settings()
-good: lab.Settings = page.last_good
-failed = st.session_state.get(FAILED_KEY)
-if failed is not None and failed[0] == wanted:
-    ui.show(failed[1])
-
-model = trained(good)
-X, y = xor().X, xor().y
-accuracy = model.score(X, y)
-st.caption(
-    t(
-        "xor.trained_with",
-        units=good.hidden_units,
-        activation=act_labels[good.activation],
-        lr=f"{good.learning_rate:g}",
-        epochs=good.epochs,
-        seed=good.seed,
-    )
-)
-m1, m2, m3 = st.columns(3)
-m1.metric(t("xor.accuracy"), f"{accuracy:.0%}")
-m2.metric(t("xor.final_loss"), f"{model.loss_curve_[-1]:.4f}")
-m3.metric(t("xor.epochs"), model.n_iter_)
-if accuracy == 1.0:
-    st.success(t("xor.solved"))
-else:
-    st.warning(t("xor.not_solved", accuracy=f"{accuracy:.0%}"))
-if good.activation == "step":
-    st.warning(t("xor.step_note"))
-
-figs = figures(good, present, ui.lang())
-st.subheader(t("xor.boundary_heading"))
-left, right = (st.container(), st.container()) if present else st.columns([3, 2])
-with left:
-    ui.plot(figs["boundary"], key="xor_fig_boundary")
-with right:
-    st.markdown(f"**{t('xor.loss_heading')}**")
-    ui.plot(figs["loss"], key="xor_fig_loss")
-st.caption(t("xor.boundary_caption"))
 
 st.subheader(t("xor.hidden_heading"))
 st.markdown(t("xor.hidden_text"))

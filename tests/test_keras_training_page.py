@@ -103,6 +103,9 @@ def test_train_shows_live_curves_then_evaluation(lang):
         metrics = {m.label: m.value for m in at.metric}
         assert i18n.translate("keras_training.test_score", lang, name="accuracy") in metrics
         assert at.dataframe  # the history table and the predictions table
+        # two moons: the test points over the model's probability surface
+        kinds = [[trace["type"] for trace in data] for data in traces]
+        assert ["heatmap", "contour", "scatter", "scatter"] in kinds
 
 
 def test_stop_continue_and_reset():

@@ -37,6 +37,16 @@ def wait_for_keras_check(at, tries: int = 100):
     raise AssertionError("Keras's count check did not finish")
 
 
+def network(at) -> dict:
+    """The network diagram's figure (the chart whose title reads "784 → 300 → ...")."""
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(f for f in figures if " → " in f["layout"].get("title", {}).get("text", ""))
+
+
+def network_title(at) -> str:
+    return network(at)["layout"]["title"]["text"]
+
+
 def total(at) -> str:
     return at.metric[0].value
 
@@ -67,10 +77,18 @@ def test_builder_shows_the_book_model_in_every_language(builder, lang, present):
     code = at.code[0].value
     assert "keras.Sequential([" in code and 'keras.layers.Dense(300, activation="relu"' in code
     charts = at.get("plotly_chart")
-    assert len(charts) == 2  # sample images, parameters per layer
+    assert len(charts) == 2  # sample images, the network
     heatmap = json.loads(charts[0].proto.spec)["data"][0]
     assert heatmap["type"] == "heatmap"
     assert heatmap["z"]["shape"] == f"{10 * 28}, {10 * 28}"  # a row of 10 images per class
+    rows = json.loads(charts[0].proto.spec)["layout"]["yaxis"]["ticktext"]
+    assert rows[1] == i18n.translate("keras_lab.class_fashion_mnist_1", lang)  # Trouser, 바지
+    assert network_title(at) == "784 → 300 → 100 → 10"
+    notes = [a["text"] for a in network(at)["layout"]["annotations"]]
+    params = i18n.translate("keras_builder.network_params", lang, count="235,500")
+    assert f"<b>300</b><br>{params}" in notes
+    for chart in charts:  # plotly's toolbar never covers a title or a legend
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
     assert at.query_params["data"] in (["fashion_mnist"], "fashion_mnist")
 
 
@@ -86,6 +104,15 @@ def test_adding_a_layer_updates_summary_code_and_url(builder):
     layers = layers[0] if isinstance(layers, list) else layers
     assert "dense.32.relu.hidden3~dense.10.softmax.output" in layers
     assert at.session_state["lab_spec"]["layers"][3]["units"] == 32
+    assert network_title(at) == "784 → 300 → 100 → 32 → 10"
+    # another kind of data: the texts and the diagram follow it
+    dataset = next(s for s in at.selectbox if s.key.endswith("_dataset"))
+    dataset.select("california_housing").run()
+    assert_clean(at)
+    assert network_title(at).startswith("8 → ")
+    words = " ".join(texts(at.caption) + texts(at.markdown)).lower()
+    assert "image" not in words and "flatten" not in network_title(at).lower()
+    assert i18n.translate("keras_builder.layers_intro_table", "en", features=8) in texts(at.caption)
 
 
 def test_editing_units_removing_and_moving_layers(builder):
@@ -93,6 +120,7 @@ def test_editing_units_removing_and_moving_layers(builder):
     units_inputs(at)[0].set_value(50).run()
     assert_clean(at)
     assert total(at) == f"{784 * 50 + 50 + 50 * 100 + 100 + 1010:,}"
+    assert network_title(at) == "784 → 50 → 100 → 10"  # the diagram follows the units
     remove = [b for b in at.button if "_remove_" in b.key]
     remove[2].click().run()  # hidden2
     assert_clean(at)
@@ -118,6 +146,12 @@ def test_invalid_units_are_explained_and_the_last_good_model_kept(builder):
     assert i18n.translate("keras_builder.showing_last_good", "ko") in texts(at.info)
     assert total(at) == "266,610"
     assert at.session_state["lab_spec"]["layers"][1]["units"] == 300
+    assert network_title(at) == "784 → 300 → 100 → 10"  # the last good model
+    units_inputs(at)[0].set_value(64).run()
+    assert_clean(at)
+    assert network_title(at) == "784 → 64 → 100 → 10"
+    params = i18n.translate("keras_builder.network_params", "ko", count=f"{784 * 64 + 64:,}")
+    assert f"<b>64</b><br>{params}" in [a["text"] for a in network(at)["layout"]["annotations"]]
     units_inputs(at)[0].set_value(200).run()
     assert not at.error
     assert total(at) == f"{784 * 200 + 200 + 200 * 100 + 100 + 1010:,}"

@@ -175,3 +175,22 @@ def test_settings_at_the_bounds_train_and_match_scikit_learn(settings):
     twin = lab.sklearn_twin(IRIS, settings)  # scikit-learn accepts every allowed setting
     assert np.isfinite(twin.coef_).all()
     assert 0 < ours.score(X, y) <= 1
+
+
+@pytest.mark.parametrize("positive", ["versicolor", "all"])
+def test_shaded_regions_are_the_models_predictions(positive):
+    settings = lab.Settings(positive=positive)
+    model = lab.train(IRIS, settings)
+    X, y = lab.task(IRIS, settings)
+    fig = charts.boundary_figure(
+        X, y, ["a", "b", "c"][: 3 if positive == "all" else 2], ("x", "y"),
+        model.coef_, model.intercept_, NORMAL,
+    )  # fmt: skip
+    region = fig.data[0]
+    assert region.type == "heatmap"
+    grid = np.array([(gx, gy) for gy in region.y for gx in region.x])
+    predicted = np.searchsorted(model.classes_, model.predict(grid))
+    np.testing.assert_array_equal(np.asarray(region.z).ravel(), predicted)
+    assert len({tuple(c) for c in region.colorscale}) == 2 * len(set(y))  # a tint per class
+    # every class the model predicts somewhere in the view is shaded
+    assert set(np.unique(region.z)) >= set(np.unique(model.predict(X)).astype(int))

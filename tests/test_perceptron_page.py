@@ -59,7 +59,13 @@ def test_animation_has_frames_play_pause_and_a_slider(page):
     assert len(fig["frames"]) == min(lab.MAX_FRAMES, model.errors_.sum() + 1)
     assert len(fig["layout"]["sliders"][0]["steps"]) == len(fig["frames"])
     labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
-    assert labels == [i18n.translate("perceptron.play"), i18n.translate("perceptron.pause")]
+    play, pause = i18n.translate("perceptron.play"), i18n.translate("perceptron.pause")
+    assert labels == [play, "¼×", "4×", pause]
+    # the speeds: ¼× is four times slower than Play, 4× four times faster
+    buttons = fig["layout"]["updatemenus"][0]["buttons"]
+    durations = [b["args"][1]["frame"]["duration"] for b in buttons[:3]]
+    assert durations == [80, 320, 20]
+    assert all(b["args"][1]["fromcurrent"] for b in buttons[:3])
     thinned = i18n.translate(
         "perceptron.animation_thinned",
         updates=model.errors_.sum(),

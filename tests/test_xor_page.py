@@ -53,7 +53,7 @@ def test_page_runs_in_every_language_and_mode(page, lang, present):
 def test_default_network_is_drawn_from_its_weights(page):
     at = page(PAGE)
     model = xor_lab.train(xor_lab.Settings())
-    boundary = charts(at)[1]
+    boundary = charts(at)[0]  # the experiment first: boundary, loss, perceptron, hidden
     # the figure opens on the trained network: the shading is its probability of class 1
     z = decode(boundary["data"][0]["z"]).astype(float)
     _, points = grid()
@@ -179,3 +179,18 @@ def test_xor_page_never_imports_tensorflow():
     loaded = modules_after_opening([PAGE])
     assert "tensorflow" not in loaded
     assert "keras" not in loaded
+
+
+def test_a_learning_rate_that_overshoots_is_explained(page):
+    at = page(PAGE)
+    at.selectbox(key="xor_activation").select("tanh")
+    at.select_slider(key="xor_lr").set_value(10.0)
+    at.button(key="xor_train").click().run()
+    assert not at.exception
+    model = xor_lab.train(xor_lab.Settings(activation="tanh", learning_rate=10.0))
+    share = xor_lab.rising_share(model)
+    assert share > xor_lab.UNSTABLE_SHARE  # the loss rose in about two epochs of three
+    expected = i18n.translate("xor.unstable", "en", share=f"{share:.0%}", lr="10")
+    assert expected in [w.value for w in at.warning]
+    # the default settings descend smoothly and say nothing of the kind
+    assert xor_lab.rising_share(xor_lab.train(xor_lab.Settings())) == 0.0

@@ -237,6 +237,29 @@ def gallery_figure(
     return go.Figure(traces, layout)
 
 
+CONFUSION_RIGHT = [[0.0, "#ffffff"], [1.0, "#15803d"]]
+"""Right answers (the diagonal): white for none, green for the most of any cell."""
+CONFUSION_WRONG = [[0.0, "#ffffff"], [1.0, "#b91c1c"]]
+"""Mistakes: white for none, red for as many as the largest cell of the matrix."""
+
+
+def confusion_ticks(largest: int) -> list[int]:
+    """Counts to label on the (square-root) colour bars: 0, round counts, the largest.
+
+    A round count is left out when it would crowd the largest one on the bar.
+    """
+    if largest <= 0:
+        return [0]
+    top = math.sqrt(largest)
+    nice = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000)
+    between = [n for n in nice if n < largest and math.sqrt(n) < 0.88 * top]
+    spaced: list[int] = []
+    for n in between:  # keep labels at least a tenth of the bar apart
+        if math.sqrt(n) - math.sqrt(spaced[-1] if spaced else 0) >= 0.1 * top:
+            spaced.append(n)
+    return [0, *spaced, largest]
+
+
 def confusion_figure(
     confusion: np.ndarray,
     class_names: list[str],
@@ -244,11 +267,39 @@ def confusion_figure(
     *,
     predicted_label: str,
     actual_label: str,
+    right_label: str = "✓",
+    wrong_label: str = "✗",
 ) -> go.Figure:
-    """The confusion matrix: rows are true classes, columns predicted ones, counts shown."""
+    """The confusion matrix: rows are true classes, columns predicted ones, counts shown.
+
+    Two heatmaps, right answers (the diagonal) in green and mistakes in red, on
+    one scale: both run from 0 (white) to the largest count of the whole matrix,
+    so the same count has the same strength of colour everywhere, and a class
+    never predicted right stays white. Colours follow the square root of the
+    count, so a few mistakes still show beside hundreds of right answers; the
+    two colour bars are labelled in counts.
+
+    Parameters
+    ----------
+    confusion : ndarray of shape (k, k)
+        Row ``i``, column ``j``: examples of class ``i`` predicted as ``j``.
+    class_names : list of str
+    theme : Theme
+    predicted_label, actual_label : str
+        Axis titles.
+    right_label, wrong_label : str
+        Titles of the two colour bars.
+
+    Returns
+    -------
+    go.Figure
+    """
     k = len(class_names)
-    off = confusion.astype(float).copy()
-    np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal is written only
+    counts = np.asarray(confusion)
+    largest = int(counts.max()) if counts.size else 0
+    top = float(np.sqrt(max(largest, 1)))
+    ticks = confusion_ticks(largest)
+    diagonal = np.eye(k, dtype=bool)
     layout = base_layout(
         theme,
         height=max(theme.height, 90 + 34 * k) * (1.3 if theme.font_size > 14 else 1.0),
@@ -257,35 +308,38 @@ def confusion_figure(
         margin=dict(l=10, r=10, t=10, b=10),
     )
     layout["xaxis"]["title"]["standoff"] = 4
-    heat = go.Heatmap(
-        z=off,
-        x=class_names,
-        y=class_names,
-        text=confusion,
-        texttemplate="%{text}",
-        textfont=dict(size=max(10, theme.font_size - 2)),
-        colorscale="Reds",
-        showscale=False,
-        hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
-        xgap=1,
-        ygap=1,
-    )
-    right = np.full(confusion.shape, np.nan)
-    np.fill_diagonal(right, np.diag(confusion))
-    diagonal = go.Heatmap(
-        z=right,
-        x=class_names,
-        y=class_names,
-        text=np.where(np.isnan(right), "", confusion.astype(str)),
-        texttemplate="%{text}",
-        textfont=dict(size=max(10, theme.font_size - 2)),
-        colorscale=[[0, "#dcfce7"], [1, "#86efac"]],
-        showscale=False,
-        hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
-        xgap=1,
-        ygap=1,
-    )
-    return go.Figure([heat, diagonal], layout)
+    traces = []
+    for on_diagonal, colorscale, label, x in (
+        (False, CONFUSION_WRONG, wrong_label, 1.02),
+        (True, CONFUSION_RIGHT, right_label, 1.04 + 0.1 * (1.5 if theme.font_size > 14 else 1.0)),
+    ):
+        cells = diagonal if on_diagonal else ~diagonal
+        traces.append(
+            go.Heatmap(
+                z=np.where(cells, np.sqrt(counts), np.nan),
+                x=class_names,
+                y=class_names,
+                text=np.where(cells, counts.astype(str), ""),
+                texttemplate="%{text}",
+                textfont=dict(size=max(10, theme.font_size - 2)),
+                colorscale=colorscale,
+                zmin=0.0,
+                zmax=top,
+                colorbar=dict(
+                    title=dict(text=label, side="right"),
+                    tickvals=np.sqrt(ticks).tolist(),
+                    ticktext=[f"{t:,}" for t in ticks],
+                    x=x,
+                    xanchor="left",
+                    len=0.9,
+                    thickness=max(10, theme.font_size - 4),
+                ),
+                hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
+                xgap=1,
+                ygap=1,
+            )
+        )
+    return go.Figure(traces, layout)
 
 
 def _thin(n: int, limit: int = MAX_POINTS) -> np.ndarray:

@@ -99,7 +99,7 @@ def network_figure(
                         showarrow=True,
                         arrowhead=6 if inhibitory else 2,
                         arrowsize=1.2,
-                        arrowwidth=theme.line_width * (1.6 if on else 0.8),
+                        arrowwidth=theme.line_width * (1.8 if on else 1.0),
                         arrowcolor=color,
                         standoff=theme.node_size / 2 + 1,
                         startstandoff=theme.node_size / 2,

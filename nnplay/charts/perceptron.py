@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from nnplay.charts.animation import play_buttons
 from nnplay.charts.theme import ACTIVE, MUTED, NODE_EDGE, Theme, base_layout
 from nnplay.perceptron import STEP_FUNCTIONS, Trace
 
@@ -12,6 +13,8 @@ BINARY_COLORS = ("#dc2626", "#2563eb")  # the rest, the positive class
 CLASS_COLORS = ("#2563eb", "#f59e0b", "#16a34a")
 SYMBOLS = ("circle", "square", "diamond")
 _ARROW_SHARE = 0.18  # length of the drawn weight vector, as a share of the view's diagonal
+_REGION_ALPHA = 0.16
+_REGION_CELLS = 150  # per side of the shaded grid
 
 
 def step_function_figure(name: str, theme: Theme) -> go.Figure:
@@ -172,6 +175,53 @@ def _model_traces(W, B, xr, yr, colors, theme: Theme, *, dash: str = "solid") ->
     return traces
 
 
+def _tint(color: str, alpha: float) -> str:
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def region_classes(W, B, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The class the model predicts at every point of the grid ``xs`` × ``ys``.
+
+    As :meth:`nnplay.perceptron.Perceptron.predict`: one output neuron says
+    class 1 where ``z >= 0``; several outputs, the one with the largest ``z``.
+
+    Returns
+    -------
+    ndarray of int, shape (len(ys), len(xs))
+    """
+    W, B = np.asarray(W, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    z = xs[None, :, None] * W[:, 0] + ys[:, None, None] * W[:, 1] + B
+    if len(W) == 1:
+        return (z[..., 0] >= 0).astype(np.int64)
+    return np.argmax(z, axis=-1)
+
+
+def _region_trace(W, B, xr, yr, n_classes: int) -> dict:
+    """The plane shaded in the colour of the class predicted there."""
+    colors = BINARY_COLORS if n_classes == 2 else CLASS_COLORS
+    # twice the view each way: equal axis scales may widen one range
+    cx, cy = sum(xr) / 2, sum(yr) / 2
+    wx, wy = xr[1] - xr[0], yr[1] - yr[0]
+    xs = np.linspace(cx - wx, cx + wx, _REGION_CELLS)
+    ys = np.linspace(cy - wy, cy + wy, _REGION_CELLS)
+    scale = []
+    for k in range(n_classes):
+        tint = _tint(colors[k], _REGION_ALPHA)
+        scale += [[k / n_classes, tint], [(k + 1) / n_classes, tint]]
+    return dict(
+        type="heatmap",
+        x=xs,
+        y=ys,
+        z=region_classes(W, B, xs, ys),
+        zmin=-0.5,
+        zmax=n_classes - 0.5,
+        colorscale=scale,
+        showscale=False,
+        hoverinfo="skip",
+    )
+
+
 def _class_traces(X, y, class_names, theme: Theme) -> list[dict]:
     colors = BINARY_COLORS if len(class_names) == 2 else CLASS_COLORS
     traces = []
@@ -256,6 +306,8 @@ def boundary_figure(
 ) -> go.Figure:
     """The samples, every output neuron's decision boundary and weight vector.
 
+    The plane is shaded in the colour of the class the model predicts there.
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, 2)
@@ -279,7 +331,8 @@ def boundary_figure(
     """
     xr, yr = view(X)
     colors = _line_colors(len(W))
-    traces = _class_traces(X, y, class_names, theme)
+    traces = [_region_trace(W, B, xr, yr, len(class_names))]
+    traces += _class_traces(X, y, class_names, theme)
     if previous is not None:
         traces += _model_traces(previous[0], previous[1], xr, yr, colors, theme, dash="dash")
     traces += _model_traces(W, B, xr, yr, colors, theme)
@@ -300,7 +353,8 @@ def animation_figure(
     frame_label: str = "epoch {epoch} · step {step}",
     start_label: str = "w = 0, b = 0",
     play: str = "▶",
-    pause: str = "❚❚",
+    pause: str = "‖",
+    frame_ms: int = 80,
 ) -> go.Figure:
     """Training as plotly frames, played in the browser: play, pause, and a slider to scrub.
 
@@ -318,7 +372,9 @@ def animation_figure(
     start_label : str
         Slider text of the initial frame (``step == -1``).
     play, pause : str
-        Button labels.
+        Button labels (the slower and faster play buttons are marked ¼× and 4×).
+    frame_ms : int
+        Milliseconds per frame at normal speed.
     """
     xr, yr = view(X)
     n_outputs = trace.w.shape[1]
@@ -351,27 +407,7 @@ def animation_figure(
                 args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=False))],
             )
         )
-    still = dict(duration=0, redraw=False)
-    buttons = [
-        dict(
-            label=play,
-            method="animate",
-            args=[
-                None,
-                dict(
-                    frame=dict(duration=80, redraw=False),
-                    fromcurrent=True,
-                    transition=dict(duration=0),
-                    mode="immediate",
-                ),
-            ],
-        ),
-        dict(
-            label=pause,
-            method="animate",
-            args=[[None], dict(frame=still, transition=dict(duration=0), mode="immediate")],
-        ),
-    ]
+    buttons = play_buttons(play, pause, frame_ms)
     font = theme.font_size
     below_axis = int(3.4 * font) + 10  # room for the x-axis ticks and title
     layout = _plane_layout(

@@ -8,8 +8,8 @@ ACTIVE = "#f59e0b"
 NODE_EDGE = "#334155"
 EXCITATORY = "#2563eb"
 INHIBITORY = "#dc2626"
-EXCITATORY_IDLE = "rgba(37, 99, 235, 0.3)"
-INHIBITORY_IDLE = "rgba(220, 38, 38, 0.3)"
+EXCITATORY_IDLE = "rgba(37, 99, 235, 0.55)"  # idle, yet clearly visible on a projector
+INHIBITORY_IDLE = "rgba(220, 38, 38, 0.55)"
 POSITIVE = "#2563eb"
 NEGATIVE = "#dc2626"
 MUTED = "#94a3b8"
@@ -32,6 +32,9 @@ class Theme:
         Width of lines and curves.
     height : int
         Default figure height, in pixels.
+    tick_size : int
+        Font size of tick labels, legends and axis titles (Streamlit's own
+        theme would make them 0.75 rem, too small on a projector).
     """
 
     font_size: int = 14
@@ -39,15 +42,59 @@ class Theme:
     node_size: int = 46
     line_width: float = 2.0
     height: int = 300
+    tick_size: int = 12
 
 
 NORMAL = Theme()
-PRESENTER = Theme(font_size=22, marker_size=15, node_size=70, line_width=4.0, height=440)
+PRESENTER = Theme(
+    font_size=24, marker_size=16, node_size=70, line_width=4.5, height=440, tick_size=22
+)
 
 
 def theme_for(presenter: bool) -> Theme:
     """The theme for normal or presenter (projector) mode."""
     return PRESENTER if presenter else NORMAL
+
+
+def _with_font(part: dict, size: int, *names: str) -> dict:
+    """``part`` with ``font.size`` set under each of ``names`` where no size is given."""
+    part = dict(part)
+    for name in names:
+        value = part.get(name)
+        if name == "title" and isinstance(value, str):
+            value = dict(text=value)
+        value = dict(value or {})
+        value["font"] = {"size": size, **(value.get("font") or {})}
+        part[name] = value
+    return part
+
+
+def sized_text(layout: dict, theme: Theme) -> dict:
+    """Every axis, legend and annotation of ``layout`` with the theme's text sizes.
+
+    Streamlit's chart theme sizes tick labels and legends in rem (0.75 rem:
+    16.5 px when presenter mode enlarges the page), too small for a projector;
+    explicit sizes win over it. Sizes a figure sets itself are kept.
+    """
+    small = theme.tick_size
+    out = dict(layout)
+    axes = [k for k in out if k.startswith(("xaxis", "yaxis"))] or []
+    for name in {"xaxis", "yaxis", *axes}:
+        axis = dict(out.get(name) or {})
+        axis["tickfont"] = {"size": small, **(axis.get("tickfont") or {})}
+        out[name] = _with_font(axis, small, "title")
+    if "legend" in out or out.get("showlegend"):
+        legend = dict(out.get("legend") or {})
+        legend["font"] = {"size": small, **(legend.get("font") or {})}
+        out["legend"] = legend
+    if out.get("annotations"):
+        out["annotations"] = [
+            {**a, "font": {"size": theme.font_size, **(a.get("font") or {})}}
+            for a in out["annotations"]
+        ]
+    if out.get("title"):
+        out.update(_with_font({"title": out["title"]}, theme.font_size, "title"))
+    return out
 
 
 def base_layout(theme: Theme, **overrides: object) -> dict:
@@ -65,4 +112,4 @@ def base_layout(theme: Theme, **overrides: object) -> dict:
         showlegend=False,
     )
     layout.update(overrides)
-    return layout
+    return sized_text(layout, theme)

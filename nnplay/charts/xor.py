@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnplay.activations import ACTIVATIONS
+from nnplay.charts.animation import play_buttons
 from nnplay.charts.grid import grid_domains
 from nnplay.charts.theme import MUTED, NEGATIVE, NODE_EDGE, POSITIVE, Theme, base_layout
 from nnplay.datasets import xor
@@ -256,16 +257,16 @@ def decision_figure(
         step_args = dict(
             mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)
         )
-        # Buttons at the left under the square, the slider beside them, in the margin.
+        # Under the square: the play buttons, then the slider across the whole width.
         overrides["sliders"] = [
             dict(
                 active=len(snapshots) - 1,
                 currentvalue=dict(prefix=f"{epoch_label} ", font=dict(size=theme.font_size)),
-                x=0.3,
-                len=0.7,
+                x=0,
+                len=1,
                 y=0,
                 yanchor="top",
-                pad=dict(t=theme.font_size * 3, b=0),
+                pad=dict(t=theme.font_size * 6, b=0),
                 font=dict(size=max(9, theme.font_size - 4)),
                 steps=[
                     dict(method="animate", label=str(s.epoch), args=[[str(s.epoch)], step_args])
@@ -273,12 +274,6 @@ def decision_figure(
                 ],
             )
         ]
-        play = dict(
-            frame=dict(duration=FRAME_MS, redraw=True),
-            transition=dict(duration=0),
-            fromcurrent=True,
-            mode="immediate",
-        )
         overrides["updatemenus"] = [
             dict(
                 type="buttons",
@@ -287,16 +282,13 @@ def decision_figure(
                 y=0,
                 xanchor="left",
                 yanchor="top",
-                pad=dict(t=theme.font_size * 4.5, r=10),
+                pad=dict(t=theme.font_size * 3, r=10),
                 showactive=False,
                 font=dict(size=theme.font_size),
-                buttons=[
-                    dict(label=f"▶ {play_label}", method="animate", args=[None, play]),
-                    dict(label=f"⏸ {pause_label}", method="animate", args=[[None], step_args]),
-                ],
+                buttons=play_buttons(f"▶ {play_label}", f"‖ {pause_label}", FRAME_MS, redraw=True),
             )
         ]
-        extra = theme.font_size * 8
+        extra = theme.font_size * 11
         overrides["height"] += extra
         overrides["margin"] = dict(l=10, r=10, t=50, b=extra)
     return go.Figure(traces, layout=base_layout(theme, **overrides), frames=frames)

@@ -36,6 +36,11 @@ DENSE = LayerKind.DENSE
 LAYER_KINDS = tuple(LayerKind)
 
 
+IMAGES, TABLE, POINTS = "images", "table", "points"
+DATA_KINDS = (IMAGES, TABLE, POINTS)
+"""What one example of a data set is: an image, a table row, or a point of the plane."""
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """What the spec needs to know of a data set, without loading it.
@@ -58,6 +63,13 @@ class DatasetInfo:
     input_shape: tuple[int, ...]
     n_outputs: int
     needs_download: bool = False
+
+    @property
+    def kind(self) -> str:
+        """What one example is: ``"images"``, ``"points"`` (two features) or ``"table"``."""
+        if len(self.input_shape) > 1:
+            return IMAGES
+        return POINTS if self.input_shape == (2,) else TABLE
 
 
 DEFAULT_DATASET = "fashion_mnist"

@@ -28,6 +28,19 @@ PRESENT_KEY = "present"
 _SEEN_QUERY_KEY = "_nnplay_seen_query"
 _LINK_MESSAGES_KEY = "_nnplay_link_messages"
 
+_PAGE_CSS = """
+<style>
+  /* The experiment close to the top: less room above the title than Streamlit's 6rem. */
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+  /* Korean wraps between words, not inside them; equations never split. */
+  [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] {
+    word-break: keep-all; overflow-wrap: break-word;
+  }
+  .katex { white-space: nowrap; }
+  .katex-display { overflow-x: auto; overflow-y: hidden; }
+</style>
+"""
+
 _PRESENTER_CSS = """
 <style>
   /* Projector at the back of a classroom: everything larger. */
@@ -35,8 +48,22 @@ _PRESENTER_CSS = """
   [data-testid="stSidebar"] { min-width: 320px; }
   [data-testid="stMarkdownContainer"] p,
   [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-  [data-testid="stMetricValue"] { font-size: 3rem; }
+  /* metric values inside their markdown: larger than body text, not smaller */
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+    font-size: 3.2rem !important; line-height: 1.2;
+  }
+  [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
   .katex { font-size: 1.4em; }
+  /* controls a presenter can hit and a room can read */
+  [data-testid="stMain"] input, [data-testid="stMain"] textarea,
+  [data-testid="stMain"] [data-baseweb="select"] div { font-size: 1.15rem !important; }
+  [data-testid="stMain"] button { min-height: 2.8rem; padding: 0.35rem 1.1rem; }
+  [data-testid="stMain"] button p { font-size: 1.15rem; }
+  [data-testid="stSlider"] [role="slider"] { width: 1.4rem; height: 1.4rem; }
+  [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
+  [data-testid="stSliderTickBarMax"] { font-size: 1.05rem; }
+  [data-testid="stCheckbox"] label > div:first-child { transform: scale(1.45); margin: 0 0.7rem; }
+  [data-testid="stRadio"] label > div:first-child { transform: scale(1.3); }
 </style>
 """
 
@@ -199,8 +226,7 @@ def sidebar() -> None:
             help=t("common.presenter_help"),
             on_change=_sync_url,
         )
-    if presenter():
-        st.html(_PRESENTER_CSS)
+    st.html(_PAGE_CSS + (_PRESENTER_CSS if presenter() else ""))
 
 
 def _guard_number_inputs() -> None:
@@ -260,14 +286,14 @@ def page_header(namespace: str) -> None:
     st.markdown(t(f"{namespace}.intro"))
 
 
-def plot(fig: go.Figure, *, key: str | None = None) -> None:
-    """Show a plotly figure across the container, without the plotly logo."""
-    st.plotly_chart(
-        fig,
-        key=key,
-        width="stretch",
-        config={"displaylogo": False, "responsive": True},
-    )
+def plot(fig: go.Figure, *, key: str | None = None, toolbar: bool = False) -> None:
+    """Show a plotly figure across the container.
+
+    Plotly's toolbar is left out unless ``toolbar=True``: it covered titles,
+    legends and play buttons. Zoom by dragging, reset by double-clicking.
+    """
+    config: dict = {"displaylogo": False, "responsive": True, "displayModeBar": toolbar}
+    st.plotly_chart(fig, key=key, width="stretch", config=config)
 
 
 def truth_table(rows: list[dict], current: int | None = None) -> None:
@@ -309,7 +335,7 @@ def run_page(page: Callable[[], None]) -> None:
         page()
     except Exception:
         log.exception("page failed")
-        st.error(t("common.unexpected_error"), icon="⚠️")
+        st.error(t("common.unexpected_error"), icon=":material/error:")
     finally:
         _entry.active = False
     if warmup.enabled():

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnplay import server
+from nnplay import i18n, server
 from nnplay.keras_lab import data as lab
 from nnplay.keras_lab.spec import (
     DATASETS,
@@ -140,6 +140,26 @@ def dataset_label(name: str) -> str:
 def task_label(task: str) -> str:
     """``"multi-class classification"``... in the session's language."""
     return t(f"keras_lab.task_{task}")
+
+
+def class_names(dataset: str, names: Sequence[str]) -> list[str]:
+    """A data set's class names in the session's language, for the eye only.
+
+    The catalog's ``keras_lab.class_<dataset>_<index>`` where it has one (the
+    Fashion-MNIST and Iris classes), else the name as the data set gives it;
+    exported code keeps the data set's own (English) names.
+    """
+    known = i18n.catalog(i18n.DEFAULT_LANGUAGE)
+    return [
+        t(key) if (key := f"keras_lab.class_{dataset}_{index}") in known else str(name)
+        for index, name in enumerate(names)
+    ]
+
+
+def metric_label(name: str) -> str:
+    """A loss or metric as Keras names it (``"accuracy"``), in the session's language."""
+    key = f"keras_lab.metric_{name.removeprefix('val_')}"
+    return t(key) if key in i18n.catalog(i18n.DEFAULT_LANGUAGE) else name
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

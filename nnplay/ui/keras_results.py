@@ -3,12 +3,14 @@ matrix or regression plots, the weights, and downloads."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from nnplay import ui
 from nnplay.charts import keras_training as charts
-from nnplay.keras_lab import evaluate, training
+from nnplay.charts.keras_lab import decision_surface_figure
+from nnplay.keras_lab import evaluate, surface, training
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.plan import Evaluation
 from nnplay.ui import keras_lab
@@ -16,12 +18,15 @@ from nnplay.ui import keras_lab
 t = ui.t
 P = "keras_training"
 GALLERY_SIZE = 12
+SURFACE_KEY = f"{P}_surface"
 
 
 def show(found: Evaluation, run: training.TrainingRun, spec: specs.ModelSpec, data) -> None:
     """Everything there is to see of a trained model."""
     st.subheader(t("keras_training.evaluate_heading"))
     scores(found, spec)
+    if found.classification is not None and surface.is_two_dimensional(data.input_shape):
+        surface_section(run, data)
     with st.expander(t("keras_training.history_heading")):
         history_section(run)
     if found.classification is not None:
@@ -65,6 +70,52 @@ def scores(found: Evaluation, spec: specs.ModelSpec) -> None:
         )
 
 
+def probe(run: training.TrainingRun, data) -> tuple[surface.ProbeGrid, np.ndarray]:
+    """The probe grid over every part of ``data``, and the model's outputs on it.
+
+    Predicted once per version of the weights (kept in the session).
+    """
+    key = (id(run), run.version, data.name)
+    cached = st.session_state.get(SURFACE_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    grid = surface.probe_grid(np.concatenate([data.X_train, data.X_valid, data.X_test]))
+    found = grid, evaluate.predict(run.model, grid.points)
+    st.session_state[SURFACE_KEY] = (key, found)
+    return found
+
+
+def surface_section(run: training.TrainingRun, data) -> None:
+    """The test points over the model's probability surface (two-feature sets)."""
+    grid, outputs = probe(run, data)
+    names = keras_lab.class_names(data.name, data.class_names)
+    st.subheader(t("keras_lab.surface_heading"))
+    binary = len(names) <= 2
+    fig = decision_surface_figure(
+        grid.xs,
+        grid.ys,
+        outputs,
+        data.X_test,
+        data.y_test,
+        names,
+        ui.theme(),
+        axis_titles=tuple(data.feature_names[:2]) if data.feature_names else ("x₁", "x₂"),
+        probability_label=t("keras_lab.surface_probability", name=names[-1]),
+    )
+    if binary:
+        text = t("keras_lab.surface_intro_binary", name=names[-1])
+    else:
+        text = t("keras_lab.surface_intro_multiclass")
+    if ui.presenter():
+        st.markdown(text)
+        ui.plot(fig, key=f"{P}_surface_fig", toolbar=False)
+    else:
+        picture, words = st.columns([3, 2])
+        with picture:
+            ui.plot(fig, key=f"{P}_surface_fig", toolbar=False)
+        words.markdown(text)
+
+
 def history_section(run: training.TrainingRun) -> None:
     history = run.history()
     rows = evaluate.history_rows(history)
@@ -75,7 +126,9 @@ def history_section(run: training.TrainingRun) -> None:
 
 def classification_section(found: Evaluation, data, spec: specs.ModelSpec) -> None:
     results = found.classification
-    names = list(data.class_names) or [str(c) for c in range(results.proba.shape[1])]
+    names = keras_lab.class_names(data.name, data.class_names) or [
+        str(c) for c in range(results.proba.shape[1])
+    ]
     images = data.X_test.ndim == 3
     st.subheader(t("keras_training.predictions_heading"))
     st.markdown(t("keras_training.predictions_intro"))
@@ -103,7 +156,7 @@ def classification_section(found: Evaluation, data, spec: specs.ModelSpec) -> No
             columns=3 if ui.presenter() else 4,
             true_label=t("keras_training.true_class"),
         )
-        ui.plot(fig, key=f"{P}_gallery_fig")
+        ui.plot(fig, key=f"{P}_gallery_fig", toolbar=False)
     elif len(picked):
         table = pd.DataFrame(data.X_test[picked], columns=data.feature_names or None)
         table[t("keras_training.col_actual")] = [names[i] for i in results.actual[picked]]
@@ -123,8 +176,11 @@ def classification_section(found: Evaluation, data, spec: specs.ModelSpec) -> No
             ui.theme(),
             predicted_label=t("keras_training.predicted"),
             actual_label=t("keras_training.actual"),
+            right_label=t("keras_lab.confusion_right"),
+            wrong_label=t("keras_lab.confusion_wrong"),
         ),
         key=f"{P}_confusion",
+        toolbar=False,
     )
 
 

@@ -345,7 +345,7 @@ def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> 
             history,
             name,
             ui.theme(),
-            title=name,
+            title=keras_lab.metric_label(name),
             train_label=t("keras_training.train"),
             validation_label=t("keras_training.validation_curve"),
             epoch_label=t("keras_training.epoch"),
