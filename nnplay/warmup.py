@@ -13,12 +13,13 @@ Set ``NNPLAY_WARM_UP=0`` to turn it off (the tests that count a page's imports d
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 import os
 import threading
 import time
+
+from nnplay import server
 
 ENV = "NNPLAY_WARM_UP"
 #: In teaching order: what the next pages need comes first.
@@ -60,7 +61,7 @@ def _import_all(modules: tuple[str, ...]) -> None:
             importlib.import_module(name)
         except Exception:  # the page that needs it will say what is wrong
             log.warning("warm-up could not import %s", name, exc_info=True)
-    # What was imported lives as long as the server: leave it out of every
-    # later collection, which keeps automatic collections short.
-    gc.freeze()
+    # Keras in the process: no Keras clean-up (a full collection) after every
+    # script run, and what was imported is left out of later collections.
+    server.settle()
     log.info("warm-up imported %s in %.1f s", ", ".join(modules), time.perf_counter() - started)

@@ -53,3 +53,19 @@ def test_plan_reports_spec_problems_first_then_limits_by_key():
     balanced.fit.class_weight = specs.BALANCED
     weights = plan.make_plan(balanced, data).options.class_weight
     assert weights == specs.class_weight_for(balanced, data.y_train)
+
+
+def test_two_feature_classification_sends_the_plane_grid_to_draw_the_boundary_live():
+    from nnplay.keras_lab import surface
+
+    for name in ("moons", "xor"):
+        data = load(name)
+        spec = specs.switch_dataset(specs.book_model(), name)
+        probe = plan.fit_data(spec, data).probe
+        grid = plan.surface_grid(data)
+        assert probe is not None and probe.shape == (surface.PROBE_SIZE**2, 2)
+        np.testing.assert_array_equal(probe, grid.points)  # the one the end result uses
+        every = np.concatenate([data.X_train, data.X_valid, data.X_test])
+        assert grid.xs[0] < every[:, 0].min() and grid.xs[-1] > every[:, 0].max()
+    iris = load("iris")  # four features: no plane to draw
+    assert plan.fit_data(specs.switch_dataset(specs.book_model(), "iris"), iris).probe is None

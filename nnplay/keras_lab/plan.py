@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnplay.keras_lab import build, evaluate, limits, training
+from nnplay.keras_lab import build, evaluate, limits, surface, training
 from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab.data import LabData
 from nnplay.messages import Message
@@ -131,7 +131,19 @@ def fit_data(spec: specs.ModelSpec, data: LabData) -> training.FitData:
     if specs.needs_one_hot(spec):
         n = len(data.class_names)
         y, y_val = one_hot(y, n), one_hot(y_val, n)
-    return training.FitData(x, y, x_val, y_val)
+    return training.FitData(x, y, x_val, y_val, probe=probe_points(spec, data))
+
+
+def probe_points(spec: specs.ModelSpec, data: LabData) -> np.ndarray | None:
+    """The plane's grid for a two-feature classification set (its boundary is drawn live)."""
+    if spec.task == specs.REGRESSION or not surface.is_two_dimensional(data.input_shape):
+        return None
+    return surface_grid(data).points
+
+
+def surface_grid(data: LabData) -> surface.ProbeGrid:
+    """The probe grid over every part of ``data`` (the same for the live view and the end)."""
+    return surface.probe_grid(np.concatenate([data.X_train, data.X_valid, data.X_test]))
 
 
 @dataclass(frozen=True)

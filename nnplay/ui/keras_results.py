@@ -12,7 +12,7 @@ from nnplay.charts import keras_training as charts
 from nnplay.charts.keras_lab import decision_surface_figure
 from nnplay.keras_lab import evaluate, surface, training
 from nnplay.keras_lab import spec as specs
-from nnplay.keras_lab.plan import Evaluation
+from nnplay.keras_lab.plan import Evaluation, surface_grid
 from nnplay.ui import keras_lab
 
 t = ui.t
@@ -79,19 +79,16 @@ def probe(run: training.TrainingRun, data) -> tuple[surface.ProbeGrid, np.ndarra
     cached = st.session_state.get(SURFACE_KEY)
     if cached is not None and cached[0] == key:
         return cached[1]
-    grid = surface.probe_grid(np.concatenate([data.X_train, data.X_valid, data.X_test]))
+    grid = surface_grid(data)
     found = grid, evaluate.predict(run.model, grid.points)
     st.session_state[SURFACE_KEY] = (key, found)
     return found
 
 
-def surface_section(run: training.TrainingRun, data) -> None:
-    """The test points over the model's probability surface (two-feature sets)."""
-    grid, outputs = probe(run, data)
+def surface_figure(grid: surface.ProbeGrid, outputs: np.ndarray, data):
+    """The test points over the model's outputs ``outputs`` on ``grid``."""
     names = keras_lab.class_names(data.name, data.class_names)
-    st.subheader(t("keras_lab.surface_heading"))
-    binary = len(names) <= 2
-    fig = decision_surface_figure(
+    return decision_surface_figure(
         grid.xs,
         grid.ys,
         outputs,
@@ -102,7 +99,15 @@ def surface_section(run: training.TrainingRun, data) -> None:
         axis_titles=tuple(data.feature_names[:2]) if data.feature_names else ("x₁", "x₂"),
         probability_label=t("keras_lab.surface_probability", name=names[-1]),
     )
-    if binary:
+
+
+def surface_section(run: training.TrainingRun, data) -> None:
+    """The test points over the model's probability surface (two-feature sets)."""
+    grid, outputs = probe(run, data)
+    names = keras_lab.class_names(data.name, data.class_names)
+    st.subheader(t("keras_lab.surface_heading"))
+    fig = surface_figure(grid, outputs, data)
+    if len(names) <= 2:
         text = t("keras_lab.surface_intro_binary", name=names[-1])
     else:
         text = t("keras_lab.surface_intro_multiclass")
@@ -114,6 +119,15 @@ def surface_section(run: training.TrainingRun, data) -> None:
         with picture:
             ui.plot(fig, key=f"{P}_surface_fig", toolbar=False)
         words.markdown(text)
+
+
+def live_surface(progress: training.Progress, data) -> None:
+    """The boundary as it was after the latest epoch, while training runs."""
+    if progress.probe_output is None:
+        return
+    fig = surface_figure(surface_grid(data), progress.probe_output, data)
+    st.markdown(f"**{t('keras_lab.surface_live', epoch=progress.probe_epoch)}**")
+    ui.plot(fig, key=f"{P}_surface_live", toolbar=False)
 
 
 def history_section(run: training.TrainingRun) -> None:

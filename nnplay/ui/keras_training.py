@@ -38,7 +38,7 @@ from nnplay.keras_lab import spec as specs
 from nnplay.keras_lab import worker as workers
 from nnplay.keras_lab.data import LabData
 from nnplay.messages import Message
-from nnplay.ui import keras_lab
+from nnplay.ui import keras_lab, keras_results
 
 PREFIX = "keras_training"
 RUN_KEY = f"{PREFIX}_run"
@@ -381,6 +381,9 @@ def live_view() -> None:
     status(progress)
     if progress.epochs_done or progress.partial:
         curves(run, progress, f"{P}_curve")
+    spec = run_spec()
+    if run.active and progress.probe_output is not None and spec is not None:
+        keras_results.live_surface(progress, keras_lab.lab_data(spec.dataset))
     ended = finished_now(run)
     if ended or poll_every(run) != st.session_state.get(POLL_KEY):
         # The whole page: evaluation and predictions appear, or the live view
