@@ -22,6 +22,7 @@ PLAYING = "playground_playing"
 POINTS = "playground_points"  # the student's own points, a tuple of (x1, x2, label)
 NOTICES = "playground_notices"  # messages of the last action (CSV, points), shown once
 VIEW = "playground_view"  # the epoch the time machine shows
+TIMER = "playground_timer"  # whether the live part's timer runs (set by the whole page)
 TICK_S = 0.2  # Play: one update of the pictures every 0.2 s ...
 TRAIN_S = 0.04  # ... after training for about this long
 
@@ -53,9 +54,12 @@ def get_session() -> pg.Session:
 
 
 def play_clicked() -> None:
-    playing = not st.session_state.get(PLAYING, False)
-    st.session_state[PLAYING] = playing and get_session().ready
+    st.session_state[PLAYING] = get_session().ready
     st.session_state.pop(VIEW, None)  # back to the present
+
+
+def pause_clicked() -> None:
+    st.session_state[PLAYING] = False
 
 
 def step_clicked() -> None:
@@ -321,32 +325,6 @@ with net_col:
 
 # --- training: Play / Step / Reset, and what the network computes ---------------------------
 st.subheader(t("playground.training_heading"))
-play_col, step_col, reset_col, _ = st.columns([1, 1, 1, 0.01 if present else 2])
-play_col.button(
-    t("playground.pause") if playing else t("playground.play"),
-    key="playground_play",
-    icon=":material/pause:" if playing else ":material/play_arrow:",
-    type="primary",
-    on_click=play_clicked,
-    disabled=not sess.ready or sess.diverged is not None,
-    width="stretch",
-)
-step_col.button(
-    t("playground.step"),
-    key="playground_step",
-    icon=":material/skip_next:",
-    on_click=step_clicked,
-    disabled=not sess.ready or sess.diverged is not None,
-    width="stretch",
-)
-reset_col.button(
-    t("playground.reset"),
-    key="playground_reset",
-    icon=":material/restart_alt:",
-    on_click=reset_clicked,
-    disabled=not sess.ready,
-    width="stretch",
-)
 ui.show(st.session_state.pop(NOTICES, []))
 
 
@@ -354,9 +332,46 @@ def number(value: float) -> str:
     return "—" if value != value else f"{value:.3f}"  # NaN: no test points
 
 
+def buttons(sess) -> None:
+    """Play/Pause, Step, Reset: inside the live part, so that their clicks rerun the same
+    fragment as Play's timer does."""
+    playing = bool(st.session_state.get(PLAYING, False))
+    play_col, step_col, reset_col, _ = st.columns([1, 1, 1, 0.01 if present else 2])
+    # Two buttons, not one toggle: a click can reach the server twice when the
+    # timer's next tick overtakes its run, and "pause" twice is still paused.
+    play_col.button(
+        t("playground.pause") if playing else t("playground.play"),
+        key="playground_pause" if playing else "playground_play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        type="primary",
+        on_click=pause_clicked if playing else play_clicked,
+        disabled=not sess.ready or sess.diverged is not None,
+        width="stretch",
+    )
+    step_col.button(
+        t("playground.step"),
+        key="playground_step",
+        icon=":material/skip_next:",
+        on_click=step_clicked,
+        disabled=not sess.ready or sess.diverged is not None,
+        width="stretch",
+    )
+    reset_col.button(
+        t("playground.reset"),
+        key="playground_reset",
+        icon=":material/restart_alt:",
+        on_click=reset_clicked,
+        disabled=not sess.ready,
+        width="stretch",
+    )
+
+
 def live() -> None:
     """The live part: trains a little on every tick while playing, then draws."""
     sess = get_session()
+    buttons(sess)
+    if bool(st.session_state.get(PLAYING, False)) != st.session_state.get(TIMER):
+        st.rerun()  # the whole page: Play's timer starts or stops
     if st.session_state.get(PLAYING, False):
         with one_blas_thread():
             sess.run(TRAIN_S)
@@ -476,6 +491,7 @@ def live() -> None:
         st.info(t("playground.zero_weights", count=zero, total=total), icon=":material/info:")
 
 
+st.session_state[TIMER] = playing
 st.fragment(run_every=TICK_S if playing else None)(live)()
 
 # --- the student's own points ------------------------------------------------------------

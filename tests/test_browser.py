@@ -20,13 +20,19 @@ def test_every_page_renders(tab, app_url, info, lang):
 
 
 _TEXT_SIZES = """() => {
-  const sizes = (selector) => Array.from(document.querySelectorAll(selector))
-    .filter(e => e.getBoundingClientRect().width > 0 && e.textContent.trim())
-    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  const shown = (selector) => Array.from(document.querySelectorAll(selector))
+    .filter(e => e.getBoundingClientRect().width > 0 && e.textContent.trim());
+  const size = e => parseFloat(getComputedStyle(e).fontSize);
+  const sizes = (selector) => shown(selector).map(size);
+  const small = e => e.closest('[data-testid="stCaptionContainer"]');
+  const text = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p';
   return {
     root: parseFloat(getComputedStyle(document.documentElement).fontSize),
     metric: sizes('[data-testid="stMetricValue"] *, [data-testid="stMetricValue"]'),
-    body: sizes('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'),
+    body: shown(text).filter(e => !small(e)).map(size),
+    caption: shown(text).filter(e => small(e)).map(size),
+    smallBody: shown(text).filter(e => !small(e) && size(e) < 24)
+      .map(e => e.textContent.slice(0, 60)),
     label: sizes('[data-testid="stMain"] [data-testid="stWidgetLabel"] p'),
     input: sizes('[data-testid="stMain"] input:not([type="checkbox"]):not([type="radio"])'),
     button: sizes('[data-testid="stMain"] button p'),
@@ -57,7 +63,8 @@ def test_presenter_mode_is_readable_from_the_back_row(projector, app_url, info):
     )
     wait_idle(projector)
     sizes = projector.evaluate(_TEXT_SIZES)
-    assert sizes["body"] and min(sizes["body"]) >= 24  # body text
+    assert sizes["body"] and min(sizes["body"]) >= 24, sizes["smallBody"]  # body text
+    assert min(sizes["caption"], default=99) >= 19  # small print, still legible
     for kind in ("label", "input", "button"):  # the controls
         assert min(sizes[kind], default=99) >= 22, (kind, sizes[kind])
     # metric values are larger than body text, not shrunk by it (issue 11)

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from browser import assert_no_error_box, goto, screenshot, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from nnplay import i18n
 
@@ -40,26 +41,25 @@ def test_play_click_a_point_scrub_and_open_in_the_builder(tab, app_url):
     assert len(seen) >= 4 and max(seen) >= 10
     assert surface(tab) != before
     screenshot(tab, "playground-en-playing")
-    tab.locator(".st-key-playground_play button").click()  # pause
-    tab.locator(".st-key-playground_play button").filter(
+    # pause; a click that lands while a Play tick redraws the button can be lost: try again
+    play_again = tab.locator(".st-key-playground_play button").filter(
         has_text=i18n.translate("playground.play")
-    ).wait_for()
+    )
+    for attempt in range(6):
+        tab.locator(".st-key-playground_pause button").click()
+        try:
+            play_again.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            assert attempt < 5, "Pause never took effect"
     wait_idle(tab)
     tab.wait_for_timeout(1000)  # a tick already on its way may still land
     paused = epoch(tab)
     tab.wait_for_timeout(1000)
     assert epoch(tab) == paused
 
-    # a click on the plane adds a point of the chosen class
-    plot = tab.locator('[data-testid="stPlotlyChart"]').first.locator(".nsewdrag").first
-    box = plot.bounding_box()
-    tab.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
-    clear = i18n.translate("playground.clear_points", count=1)
-    tab.get_by_role("button", name=clear).wait_for(timeout=20_000)
-    wait_idle(tab)
-
     # the time machine: back to epoch 0
-    thumb = tab.locator('.st-key-playground_view [role="slider"]')
+    thumb = tab.locator(".st-key-playground_view input").first  # the slider's keyboard input
     thumb.focus()
     thumb.press("Home")
     tab.wait_for_function(
@@ -70,6 +70,16 @@ def test_play_click_a_point_scrub_and_open_in_the_builder(tab, app_url):
     )
     assert_no_error_box(tab)
     screenshot(tab, "playground-en-scrubbed")
+
+    # a click on the plane adds a point of the chosen class
+    plot = tab.locator('[data-testid="stPlotlyChart"]').first.locator(".nsewdrag").first
+    plot.scroll_into_view_if_needed()  # a mouse click lands only where the window shows
+    tab.wait_for_timeout(300)
+    box = plot.bounding_box()
+    tab.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    clear = i18n.translate("playground.clear_points", count=1)
+    tab.get_by_role("button", name=clear).wait_for(timeout=20_000)
+    wait_idle(tab)
 
     # from play to code: the builder opens with this network
     tab.get_by_text(i18n.translate("playground.open_builder")).click()

@@ -63,10 +63,10 @@ def test_play_step_reset_in_both_languages(page, lang, present):
     at.button(key="playground_play").click()
     run(at)
     assert at.session_state["playground_playing"] is True
-    assert at.button(key="playground_play").label == said("pause", lang)
+    assert at.button(key="playground_pause").label == said("pause", lang)
     first = epoch(at, lang)
     assert epoch(run(at), lang) > first > 1  # every tick of the timer trains on
-    at.button(key="playground_play").click()  # pause
+    at.button(key="playground_pause").click()
     run(at)
     paused = epoch(at, lang)
     assert epoch(run(at), lang) == paused  # nothing moves while paused

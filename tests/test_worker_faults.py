@@ -169,7 +169,10 @@ def test_twenty_sessions_pressing_train_at_once(pool):
         assert states.count((FINISHED, None)) == 4
         assert states.count((STOPPED, REASON_STOP_REQUESTED)) == 8
         assert states.count((STOPPED, REASON_ABANDONED)) == 8
-        assert all(r.epochs_done == (1 if r.state == FINISHED else 0) for r in runs)
+        assert all(r.epochs_done == 1 for r in runs if r.state == FINISHED)
+        # a queued run reaches a slot as others finish, so one told to stop or
+        # leave may just have started (or even ended its one epoch) before it heard
+        assert all(r.epochs_done <= 1 for r in runs)
         # Each session has its own history: its own data, its own numbers.
         losses = {r.history()["loss"][0] for r in runs if r.state == FINISHED}
         assert len(losses) == 4

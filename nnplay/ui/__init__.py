@@ -53,6 +53,11 @@ _PRESENTER_CSS = """
     font-size: 3.2rem !important; line-height: 1.2;
   }
   [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+  [data-testid="stExpander"] summary p { font-size: 1.15rem !important; }
+  /* tables (the model summary, truth tables) as large as body text */
+  [data-testid="stTable"] p, [data-testid="stTable"] td, [data-testid="stTable"] th,
+  [data-testid="stMarkdownContainer"] table p, [data-testid="stMarkdownContainer"] td,
+  [data-testid="stMarkdownContainer"] th { font-size: 1.1rem !important; }
   .katex { font-size: 1.4em; }
   /* controls a presenter can hit and a room can read */
   [data-testid="stMain"] input, [data-testid="stMain"] textarea,
