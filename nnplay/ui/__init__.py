@@ -18,6 +18,7 @@ import streamlit as st
 from nnplay import i18n, state, warmup
 from nnplay.charts.theme import HIGHLIGHT, Theme, theme_for
 from nnplay.messages import Message, Severity
+from nnplay.ui import resume
 
 __all__ = ["HIGHLIGHT", "theme_for"]  # re-exported for pages
 
@@ -80,8 +81,10 @@ def init_session() -> None:
     The URL is read when it differs from what the session last saw (first run,
     a link pasted or edited by hand), so the sidebar switches work in between;
     afterwards the URL is rewritten to say the current settings, so it can be
-    shared as it is.
+    shared as it is. A browser that reconnected to a new server keeps its
+    widgets' values instead (:mod:`nnplay.ui.resume`).
     """
+    resume.start()
     st.session_state.setdefault(LANG_KEY, i18n.DEFAULT_LANGUAGE)
     st.session_state.setdefault(PRESENT_KEY, False)
     query = _app_query()
@@ -334,14 +337,21 @@ def run_page(page: Callable[[], None]) -> None:
 
     Streamlit's own control flow (rerun, stop) passes through untouched: it
     derives from ``BaseException``. The traceback goes to the server log only.
+    A resumed session's first run ends here in a rerun with the browser's
+    widget states (:func:`nnplay.ui.resume.finish`).
     """
     _entry.active = True
     try:
-        page()
-    except Exception:
-        log.exception("page failed")
-        st.error(t("common.unexpected_error"), icon=":material/error:")
-    finally:
-        _entry.active = False
+        try:
+            page()
+        except Exception:
+            log.exception("page failed")
+            st.error(t("common.unexpected_error"), icon=":material/error:")
+        finally:
+            _entry.active = False
+    except BaseException as control:  # st.stop, st.rerun
+        resume.finish(control)
+        raise
     if warmup.enabled():
         warmup.start()  # once per server, after its first page
+    resume.finish()
