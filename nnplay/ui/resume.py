@@ -51,7 +51,8 @@ _run = threading.local()  # the browser's states, from start() to finish() of on
 def browser_states() -> tuple[Any, list[str]] | None:
     """Take out the widget states a reconnecting browser sent with a new session's run.
 
-    The only function here that reads or changes Streamlit's internals (1.67):
+    With :func:`_rerun_with`, the only code in nnplay that relies on
+    Streamlit's internals for this (1.67):
 
     - the script run context's session state (``ctx.session_state._state``,
       under ``ctx.session_state._lock``), whose ``_new_widget_state`` holds
@@ -62,8 +63,9 @@ def browser_states() -> tuple[Any, list[str]] | None:
     - ``user_key_from_element_id`` (the user key at the end of a keyed
       widget's element id), and the proto's ``value`` oneof;
     - ``ctx.is_history_navigation`` (back and forward: the URL wins there);
-    - for the replay, ``RerunData(widget_states=...)`` raised as a
-      ``RerunException``, the way Streamlit reruns a script for a click.
+    - for the replay (:func:`_rerun_with`), ``RerunData(widget_states=...)``
+      raised as a ``RerunException``, the way Streamlit reruns a script for a
+      click.
 
     Should any of that change, this returns ``None`` and changes nothing, and
     sessions start from the URL as before (the first click after a
@@ -109,7 +111,11 @@ def browser_states() -> tuple[Any, list[str]] | None:
 
 
 def _rerun_with(states: Any) -> None:
-    """Rerun the script with ``states`` (a ``WidgetStates`` proto) from the browser."""
+    """Rerun the script with ``states`` (a ``WidgetStates`` proto) from the browser.
+
+    Returns, leaving the run as it is, when Streamlit's ``RerunData`` or the
+    run context changed (see :func:`browser_states`).
+    """
     try:
         from streamlit.runtime.scriptrunner import RerunData, RerunException, get_script_run_ctx
 
