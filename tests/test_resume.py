@@ -75,3 +75,15 @@ def test_without_the_streamlit_internals_it_relies_on_the_link_wins(monkeypatch)
     assert not at.exception
     assert at.toggle(key="logic_a").value is False  # the click is lost, as before
     assert at.query_params["a"] == "0"
+
+
+def test_a_newer_click_during_the_first_run_goes_ahead_of_the_replay():
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.scriptrunner import RerunData, RerunException
+
+    from nnplay.ui import resume as module
+
+    module._run.states = WidgetStates()
+    newer = RerunException(RerunData(widget_states=WidgetStates()))
+    module.finish(newer)  # no replay raised: the newer request carries every value
+    assert module._run.states is None
