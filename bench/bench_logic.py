@@ -9,9 +9,11 @@ Run: python bench/bench_logic.py [reruns]
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+os.environ["NNPLAY_WARM_UP"] = "0"  # the page alone: no TensorFlow import in the background
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 

@@ -17,10 +17,18 @@ process, and a server pays them on every script run:
 Call :func:`settle` once the heavy imports are done (it is cheap to call again).
 ``.streamlit/config.toml`` turns off Streamlit's own full collection after every
 script run (``runner.postScriptGC = false``).
+
+A dropped Keras model is the exception: it lives in reference cycles, which only
+a full collection frees, and automatic full collections are rare. Without one,
+each replaced model kept about 4.5 MB (and its traced functions) for good.
+:func:`release_soon` runs that collection in a background thread, a moment
+later, and hands the freed heap back to the system (``malloc_trim``).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import gc
 import sys
@@ -28,6 +36,9 @@ import threading
 
 _lock = threading.Lock()
 _frozen_with: set[str] = set()
+
+RELEASE_DELAY_S = 2.0
+_release_timer: threading.Timer | None = None
 
 
 def settle() -> None:
@@ -67,3 +78,48 @@ def quiet_streamlit_clear_session(keras) -> None:
 
     clear_session._nnplay_quiet = True  # type: ignore[attr-defined]
     keras.backend.clear_session = clear_session
+
+
+def release_soon(delay_s: float = RELEASE_DELAY_S) -> None:
+    """Free dropped models' memory ``delay_s`` from now, off the request path.
+
+    Calls within the delay share one release: a full collection of what
+    :func:`settle` did not freeze (tens of milliseconds) in a background
+    thread, then :func:`trim_heap`.
+    """
+    global _release_timer
+    with _lock:
+        if _release_timer is not None and _release_timer.is_alive():
+            return
+        _release_timer = threading.Timer(delay_s, release)
+        _release_timer.daemon = True
+        _release_timer.name = "nnplay-release"
+        _release_timer.start()
+
+
+def release() -> int:
+    """A full garbage collection, then :func:`trim_heap`; returns what was collected."""
+    collected = gc.collect()
+    trim_heap()
+    return collected
+
+
+def trim_heap() -> bool:
+    """Give the C heap's free memory back to the system (glibc's ``malloc_trim``).
+
+    Returns ``False`` where there is no such function (not glibc).
+    """
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None

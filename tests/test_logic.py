@@ -125,3 +125,34 @@ def test_threshold_inequality_is_the_condition_alone():
     unit = logic.NETWORKS["or"].neurons["C"].to_threshold()
     assert unit.inequality() == r"2A + 2B \ge 2"
     assert logic.ThresholdNeuron({"A": -1, "B": 0.5}, -1).inequality() == r"-A + 0.5B \ge -1"
+
+
+@pytest.mark.parametrize("name", [*logic.NETWORKS, "xor"])
+@pytest.mark.parametrize(("a", "b"), [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_diagram_draws_every_connection_and_lights_the_active_ones(name, a, b):
+    from nnplay.charts.logic import network_figure
+    from nnplay.charts.theme import EXCITATORY, INHIBITORY, NORMAL
+
+    network = logic.XOR_NETWORK if name == "xor" else logic.NETWORKS[name]
+    state = network.activations(A=a, B=b)
+    fig = network_figure(network, state, NORMAL)
+    *links, nodes = fig.data
+    heads = {"arrow": 0, "circle": 0}
+    active = {"arrow": 0, "circle": 0}
+    for trace in links:
+        drawn = [
+            s for s, size in zip(trace.marker.symbol, trace.marker.size, strict=True) if size > 0
+        ]
+        for symbol in drawn:
+            heads[symbol] += 1
+            active[symbol] += trace.line.color in (EXCITATORY, INHIBITORY)
+    excitatory = sum(sum(n.excitatory.values()) for n in network.neurons.values())
+    inhibitory = sum(len(n.inhibitory) for n in network.neurons.values())
+    assert heads == {"arrow": excitatory, "circle": inhibitory}  # a weight of 2: two arrows
+    assert active["arrow"] == sum(
+        count * state[src] for n in network.neurons.values() for src, count in n.excitatory.items()
+    )
+    assert active["circle"] == sum(
+        state[src] for n in network.neurons.values() for src in n.inhibitory
+    )
+    assert list(nodes.customdata) == [state[n] for n in nodes.text]

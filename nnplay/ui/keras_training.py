@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from nnplay import ui
+from nnplay import server, ui
 from nnplay.charts import keras_training as charts
 from nnplay.keras_lab import build, training
 from nnplay.keras_lab import plan as planning
@@ -90,7 +90,8 @@ def _drop_run() -> None:
     st.session_state.pop(RUN_SPEC_KEY, None)
     st.session_state.pop(RESULTS_KEY, None)
     if run is not None:
-        run.close()  # the model is freed by Python's own collections, not here
+        run.close()
+        server.release_soon()  # the model's reference cycles: a collection, off this run
 
 
 def session_alive() -> Callable[[], bool] | None:
@@ -106,10 +107,10 @@ def session_alive() -> Callable[[], bool] | None:
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return None
-    server, session_id = runtime.get_instance(), ctx.session_id
+    instance, session_id = runtime.get_instance(), ctx.session_id
 
     def alive() -> bool:
-        return bool(server.is_active_session(session_id))
+        return bool(instance.is_active_session(session_id))
 
     return alive
 
