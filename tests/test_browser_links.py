@@ -29,7 +29,7 @@ def test_logic_and_perceptron_links_open_the_same_state(tab, app_url, chromium):
     goto(tab, app_url, "logic", lang="ko")
     toggle(tab, "A")
     wait_idle(tab)
-    tab.wait_for_function("() => location.search.includes('a=1')")
+    tab.wait_for_function("() => new URLSearchParams(location.search).get('a') === '1'")
     context, copy = fresh_tab(chromium, tab.url)
     try:
         assert_no_error_box(copy)
@@ -43,7 +43,9 @@ def test_logic_and_perceptron_links_open_the_same_state(tab, app_url, chromium):
     goto(tab, app_url, "perceptron")
     versicolor = i18n.translate("perceptron.class_versicolor")
     choose(tab, i18n.translate("perceptron.positive"), versicolor)
-    tab.wait_for_function("() => location.search.includes('positive=versicolor')")
+    tab.wait_for_function(
+        "() => new URLSearchParams(location.search).get('positive') === 'versicolor'"
+    )
     context, copy = fresh_tab(chromium, tab.url)
     try:
         assert_no_error_box(copy)
