@@ -1,0 +1,352 @@
+"""The training epoch of :class:`nnplay.mlp.MLP`, written for speed.
+
+The same arithmetic as :meth:`nnplay.mlp.MLP.gradients` followed by a gradient
+step, one (mini-)batch after another. The playground runs it live on batches of
+1 to 30 samples, where numpy's cost per call is larger than the arithmetic, so
+this module makes few calls per batch:
+
+* each layer's biases are the last row of its weight matrix, and each layer's
+  input has a last column of ones: ``[a, 1] @ [[W], [b]]`` is ``a @ W + b`` in
+  one product, and ``[a, 1].T @ delta`` the gradient of both;
+* all weights and biases live in one flat vector, their gradient in another,
+  so a step, penalties included, is a few vector operations;
+* the buffers are allocated once (per batch length) and numpy writes into
+  them (``out=``);
+* the outputs of all hidden layers lie in one buffer, so their derivatives
+  come from one or two operations on it, taken from the outputs (``1 - a**2``
+  for tanh);
+* the samples are shuffled once an epoch, so that each batch is a slice.
+
+The readable version of the same mathematics is :meth:`nnplay.mlp.MLP.gradients`;
+``tests/test_mlp.py`` checks that both give the same weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import groupby, pairwise
+
+import numpy as np
+from scipy.special import expit  # a scikit-learn dependency; sigmoid in one call
+
+from nnplay import activations
+
+Into = Callable[[np.ndarray, np.ndarray], object]
+"""An elementwise function of an array that writes its result into the second one."""
+
+
+def _copy(z: np.ndarray, out: np.ndarray) -> None:
+    np.copyto(out, z)
+
+
+def _relu(z: np.ndarray, out: np.ndarray) -> None:
+    np.maximum(z, 0.0, out=out)
+
+
+def _softplus(z: np.ndarray, out: np.ndarray) -> None:
+    np.logaddexp(0.0, z, out=out)
+
+
+_FUNCTIONS: dict[str, Into] = {
+    "tanh": np.tanh,
+    "sigmoid": expit,
+    "relu": _relu,
+    "softplus": _softplus,
+    "linear": _copy,
+}
+"""Hidden activations writing into a buffer (others go through the registry)."""
+
+
+def _tanh_slope(a: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(a, a, out=out)
+    np.subtract(1.0, out, out=out)
+
+
+def _logistic_slope(a: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(1.0, a, out=out)
+    out *= a
+
+
+def _relu_slope(a: np.ndarray, out: np.ndarray) -> None:
+    np.greater(a, 0.0, out=out)
+
+
+def _softplus_slope(a: np.ndarray, out: np.ndarray) -> None:
+    np.negative(a, out=out)
+    np.expm1(out, out=out)  # sigmoid(z) = 1 - exp(-softplus(z))
+    np.negative(out, out=out)
+
+
+def _zero_slope(a: np.ndarray, out: np.ndarray) -> None:
+    out.fill(0.0)
+
+
+def _unit_slope(a: np.ndarray, out: np.ndarray) -> None:
+    out.fill(1.0)
+
+
+_SLOPES: dict[str, Into] = {
+    "tanh": _tanh_slope,
+    "sigmoid": _logistic_slope,
+    "relu": _relu_slope,
+    "softplus": _softplus_slope,
+    "step": _zero_slope,
+    "linear": _unit_slope,
+}
+"""Each hidden activation's derivative as a function of its output ``a = phi(z)``."""
+
+
+def _activate(name: str) -> Into:
+    if name in _FUNCTIONS:
+        return _FUNCTIONS[name]
+    function = activations.get(name).function
+    return lambda z, out: np.copyto(out, function(z))
+
+
+def _softmax(z: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+
+
+class _Buffers:
+    """What the layers compute for a batch of ``m`` samples.
+
+    ``inputs[i]`` is the input of layer ``i + 1`` with its column of ones (a view
+    of ``hidden``, which holds them all), ``outputs[i]`` the part a hidden
+    activation writes, ``zs[i]`` a hidden layer's pre-activations, ``deltas[i]``
+    ``d loss / d z`` of layer ``i``, ``slopes[i]`` the hidden derivatives, and
+    ``runs`` the parts of ``hidden`` whose layers share an activation, each with
+    its part of the derivatives' buffer and the derivative.
+    """
+
+    def __init__(self, sizes: Sequence[int], hidden: Sequence[str], m: int):
+        widths = [n + 1 for n in sizes[1:-1]]
+        self.hidden = np.ones(m * sum(widths))
+        slope_buffer = np.empty_like(self.hidden)
+        self.inputs = _views(self.hidden, [(m, w) for w in widths])
+        slopes = _views(slope_buffer, [(m, w) for w in widths])
+        self.outputs = [a[:, :-1] for a in self.inputs]
+        self.slopes = [s[:, :-1] for s in slopes]
+        self.zs = [np.empty((m, n)) for n in sizes[1:-1]]
+        self.deltas = [np.empty((m, n)) for n in sizes[1:]]
+        self.runs, at = [], 0
+        for name, group in groupby(zip(hidden, widths, strict=True), key=lambda pair: pair[0]):
+            part = slice(at, at + m * sum(w for _, w in group))
+            self.runs.append((self.hidden[part], slope_buffer[part], _SLOPES[name]))
+            at = part.stop
+
+
+def _views(flat: np.ndarray, shapes: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+    """Consecutive pieces of ``flat`` with these shapes."""
+    views, at = [], 0
+    for rows, cols in shapes:
+        views.append(flat[at : at + rows * cols].reshape(rows, cols))
+        at += rows * cols
+    return views
+
+
+class EpochRunner:
+    """The buffers and the loop of training epochs for one network shape and data size.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Units per layer, the inputs first and the outputs last.
+    hidden : sequence of str
+        The activation of each hidden layer.
+    output : {"sigmoid", "softmax", "linear"}
+    loss : {"cross_entropy", "mse"}
+    batch : int
+        Samples per step (at most ``n``).
+    n : int
+        Samples per epoch.
+
+    Attributes
+    ----------
+    Z : ndarray of shape (n, outputs)
+        After :meth:`run`, the output layer's pre-activations of every sample,
+        each taken just before its batch's step, in the epoch's order.
+    Y : ndarray of shape (n, outputs)
+        The targets in the same order.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        hidden: Sequence[str],
+        output: str,
+        loss: str,
+        batch: int,
+        n: int,
+    ):
+        self.key = self.key_of(sizes, hidden, output, loss, batch, n)
+        self.shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in pairwise(sizes)]
+        self.n_layers = len(self.shapes)
+        self.grad = np.empty(sum(rows * cols for rows, cols in self.shapes))
+        self.grads = _views(self.grad, self.shapes)
+        self.scratch = np.empty_like(self.grad)
+        self.is_weight = np.ones_like(self.grad)
+        for G in _views(self.is_weight, self.shapes):
+            G[-1] = 0.0  # the biases carry no penalty
+        self.X = np.ones((n, sizes[0] + 1))
+        self.Z = np.empty((n, sizes[-1]))
+        self.Y = np.empty((n, sizes[-1]))
+        self.functions = [_activate(name) for name in hidden]
+        self.batch, self.n, self.sizes = batch, n, list(sizes)
+        self.output, self.loss = output, loss
+        self._buffers = {m: _Buffers(sizes, hidden, m) for m in {batch, n % batch or batch}}
+
+    @staticmethod
+    def key_of(
+        sizes: Sequence[int], hidden: Sequence[str], output: str, loss: str, batch: int, n: int
+    ) -> tuple:
+        """What a runner is built for: one runner serves every epoch with the same key."""
+        return (tuple(sizes), tuple(hidden), output, loss, batch, n)
+
+    def run(
+        self,
+        coefs: Sequence[np.ndarray],
+        intercepts: Sequence[np.ndarray],
+        X: np.ndarray,
+        Y: np.ndarray,
+        order: np.ndarray,
+        *,
+        rate: float,
+        l1: float,
+        l2: float,
+        output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+        """One epoch: a gradient step per batch of ``X[order]``.
+
+        Parameters
+        ----------
+        coefs, intercepts : sequence of ndarray
+            The weights to start from (not changed).
+        X : ndarray of shape (n, inputs)
+        Y : ndarray of shape (n, outputs)
+            The targets (one-hot for softmax).
+        order : ndarray of shape (n,)
+            The samples in the order they are used.
+        rate, l1, l2 : float
+            Learning rate and penalty rates (see :class:`nnplay.mlp.MLP`).
+        output_delta : callable
+            ``d loss / d z`` of the output layer from its output and the targets
+            (used for the mean squared error).
+
+        Returns
+        -------
+        coefs, intercepts : list of ndarray
+            The new weights: views of one new flat vector.
+        penalty : float
+            The sum over the batches of their penalty times their size.
+        """
+        theta = np.empty_like(self.grad)
+        layers = _views(theta, self.shapes)
+        for Wb, W, b in zip(layers, coefs, intercepts, strict=True):
+            Wb[:-1], Wb[-1] = W, b
+        transposed = [Wb[:-1].T for Wb in layers]
+        self.X[:, :-1] = X[order]
+        np.take(Y, order, axis=0, out=self.Y)
+        decay = (2.0 * l2) * self.is_weight
+        shrink = (rate * l1) * self.is_weight
+        penalty = 0.0
+        for start in range(0, self.n, self.batch):
+            stop = min(start + self.batch, self.n)
+            buffers = self._buffers[stop - start]
+            x, z_out, T = self.X[start:stop], self.Z[start:stop], self.Y[start:stop]
+            self._forward(buffers, layers, x, z_out)
+            self._backward(buffers, transposed, x, z_out, T, output_delta)
+            penalty += (stop - start) * self._step(theta, rate, l1, l2, decay, shrink)
+        coefs = [Wb[:-1] for Wb in layers]
+        intercepts = [Wb[-1] for Wb in layers]
+        return coefs, intercepts, penalty
+
+    def _forward(
+        self, buffers: _Buffers, layers: list[np.ndarray], x: np.ndarray, z_out: np.ndarray
+    ) -> None:
+        a = x
+        hidden = (buffers.zs, layers[:-1], self.functions, buffers.outputs, buffers.inputs)
+        for z, Wb, function, out, a_next in zip(*hidden, strict=True):
+            np.dot(a, Wb, out=z)
+            function(z, out)
+            a = a_next
+        np.dot(a, layers[-1], out=z_out)
+
+    def _backward(
+        self,
+        buffers: _Buffers,
+        transposed: list[np.ndarray],
+        x: np.ndarray,
+        z_out: np.ndarray,
+        T: np.ndarray,
+        output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> None:
+        delta = buffers.deltas[-1]
+        self._output_error(z_out, T, delta, output_delta)
+        for a, out, slope in buffers.runs:
+            slope(a, out)
+        for i in range(self.n_layers - 1, 0, -1):
+            np.dot(buffers.inputs[i - 1].T, delta, out=self.grads[i])
+            # pass the error back through W, then through the activation
+            previous = buffers.deltas[i - 1]
+            np.dot(delta, transposed[i], out=previous)
+            previous *= buffers.slopes[i - 1]
+            delta = previous
+        np.dot(x.T, delta, out=self.grads[0])
+
+    def _output_error(
+        self,
+        z: np.ndarray,
+        T: np.ndarray,
+        delta: np.ndarray,
+        output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> None:
+        """``d loss / d z`` of the output layer into ``delta``."""
+        if self.loss == "cross_entropy":  # (p - y) / m for sigmoid and softmax alike
+            if self.output == "sigmoid":
+                expit(z, out=delta)
+            else:
+                _softmax(z, delta)
+            delta -= T
+            delta *= 1.0 / len(T)
+            return
+        if self.output == "sigmoid":
+            a = expit(z)
+        elif self.output == "softmax":
+            a = np.empty_like(z)
+            _softmax(z, a)
+        else:
+            a = z
+        np.copyto(delta, output_delta(a, T))
+
+    def _step(
+        self,
+        theta: np.ndarray,
+        rate: float,
+        l1: float,
+        l2: float,
+        decay: np.ndarray,
+        shrink: np.ndarray,
+    ) -> float:
+        """The gradient step, penalties included; returns the penalty before it.
+
+        The L1 part is taken after the rest and stopped at zero (see
+        :meth:`nnplay.mlp.MLP._epoch`).
+        """
+        grad, scratch, penalty = self.grad, self.scratch, 0.0
+        if l2:
+            np.multiply(theta, decay, out=scratch)  # 2 * l2 * W, 0 for the biases
+            penalty += 0.5 * float(scratch @ theta)
+            grad += scratch
+        if l1:
+            np.abs(theta, out=scratch)
+            penalty += l1 * float(scratch @ self.is_weight)
+        grad *= rate
+        theta -= grad
+        if l1:
+            np.abs(theta, out=scratch)
+            scratch -= shrink
+            np.maximum(scratch, 0.0, out=scratch)
+            np.copysign(scratch, theta, out=theta)
+        return penalty
