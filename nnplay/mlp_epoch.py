@@ -112,29 +112,47 @@ def _softmax(z: np.ndarray, out: np.ndarray) -> None:
 class _Buffers:
     """What the layers compute for a batch of ``m`` samples.
 
-    ``inputs[i]`` is the input of layer ``i + 1`` with its column of ones (a view
-    of ``hidden``, which holds them all), ``outputs[i]`` the part a hidden
-    activation writes, ``zs[i]`` a hidden layer's pre-activations, ``deltas[i]``
-    ``d loss / d z`` of layer ``i``, ``slopes[i]`` the hidden derivatives, and
-    ``runs`` the parts of ``hidden`` whose layers share an activation, each with
-    its part of the derivatives' buffer and the derivative.
+    The hidden layers' values are kept transposed, one row per unit and one
+    column per sample, so that the row of ones under them leaves the rest
+    contiguous (numpy is slower on strided arrays). ``inputs[i]`` is the input
+    of layer ``i + 1`` with its row of ones (a view of ``hidden``, which holds
+    them all), ``outputs[i]`` the part a hidden activation writes, ``zs[i]`` a
+    hidden layer's pre-activations and ``deltas[i]`` its ``d loss / d z``,
+    ``slopes[i]`` its derivatives, ``delta`` the output layer's ``d loss / d z``
+    (not transposed), and ``runs`` the parts of ``hidden`` whose layers share an
+    activation, each with its part of the derivatives' buffer and the derivative.
     """
 
     def __init__(self, sizes: Sequence[int], hidden: Sequence[str], m: int):
-        widths = [n + 1 for n in sizes[1:-1]]
-        self.hidden = np.ones(m * sum(widths))
+        heights = [n + 1 for n in sizes[1:-1]]
+        self.hidden = np.ones(m * sum(heights))
         slope_buffer = np.empty_like(self.hidden)
-        self.inputs = _views(self.hidden, [(m, w) for w in widths])
-        slopes = _views(slope_buffer, [(m, w) for w in widths])
-        self.outputs = [a[:, :-1] for a in self.inputs]
-        self.slopes = [s[:, :-1] for s in slopes]
-        self.zs = [np.empty((m, n)) for n in sizes[1:-1]]
-        self.deltas = [np.empty((m, n)) for n in sizes[1:]]
+        self.inputs = _views(self.hidden, [(h, m) for h in heights])
+        self.outputs = [a[:-1] for a in self.inputs]
+        self.slopes = [s[:-1] for s in _views(slope_buffer, [(h, m) for h in heights])]
+        self.zs = [np.empty((n, m)) for n in sizes[1:-1]]
+        self.deltas = [np.empty((n, m)) for n in sizes[1:-1]]
+        self.delta = np.empty((m, sizes[-1]))
         self.runs, at = [], 0
-        for name, group in groupby(zip(hidden, widths, strict=True), key=lambda pair: pair[0]):
-            part = slice(at, at + m * sum(w for _, w in group))
+        for name, group in groupby(zip(hidden, heights, strict=True), key=lambda pair: pair[0]):
+            part = slice(at, at + m * sum(h for _, h in group))
             self.runs.append((self.hidden[part], slope_buffer[part], _SLOPES[name]))
             at = part.stop
+
+
+class _Layers:
+    """Views of the weights the way the loop uses them.
+
+    ``all[i]`` is layer ``i``'s weights with its biases as the last row,
+    ``forward[i]`` the transpose of a hidden layer's, ``last`` the output
+    layer's, and ``backward[i]`` layer ``i``'s weights without the biases.
+    """
+
+    def __init__(self, layers: list[np.ndarray]):
+        self.all = layers
+        self.forward = [Wb.T for Wb in layers[:-1]]
+        self.last = layers[-1]
+        self.backward = [Wb[:-1] for Wb in layers]
 
 
 def _views(flat: np.ndarray, shapes: Sequence[tuple[int, int]]) -> list[np.ndarray]:
@@ -242,10 +260,9 @@ class EpochRunner:
             The sum over the batches of their penalty times their size.
         """
         theta = np.empty_like(self.grad)
-        layers = _views(theta, self.shapes)
-        for Wb, W, b in zip(layers, coefs, intercepts, strict=True):
+        layers = _Layers(_views(theta, self.shapes))
+        for Wb, W, b in zip(layers.all, coefs, intercepts, strict=True):
             Wb[:-1], Wb[-1] = W, b
-        transposed = [Wb[:-1].T for Wb in layers]
         self.X[:, :-1] = X[order]
         np.take(Y, order, axis=0, out=self.Y)
         decay = (2.0 * l2) * self.is_weight
@@ -256,44 +273,43 @@ class EpochRunner:
             buffers = self._buffers[stop - start]
             x, z_out, T = self.X[start:stop], self.Z[start:stop], self.Y[start:stop]
             self._forward(buffers, layers, x, z_out)
-            self._backward(buffers, transposed, x, z_out, T, output_delta)
+            self._backward(buffers, layers, x, z_out, T, output_delta)
             penalty += (stop - start) * self._step(theta, rate, l1, l2, decay, shrink)
-        coefs = [Wb[:-1] for Wb in layers]
-        intercepts = [Wb[-1] for Wb in layers]
-        return coefs, intercepts, penalty
+        return layers.backward, [Wb[-1] for Wb in layers.all], penalty
 
     def _forward(
-        self, buffers: _Buffers, layers: list[np.ndarray], x: np.ndarray, z_out: np.ndarray
+        self, buffers: _Buffers, layers: _Layers, x: np.ndarray, z_out: np.ndarray
     ) -> None:
-        a = x
-        hidden = (buffers.zs, layers[:-1], self.functions, buffers.outputs, buffers.inputs)
-        for z, Wb, function, out, a_next in zip(*hidden, strict=True):
-            np.dot(a, Wb, out=z)
+        a = x.T
+        hidden = (buffers.zs, layers.forward, self.functions, buffers.outputs, buffers.inputs)
+        for z, Wb_T, function, out, a_next in zip(*hidden, strict=True):
+            np.dot(Wb_T, a, out=z)  # (a @ W + b), transposed
             function(z, out)
             a = a_next
-        np.dot(a, layers[-1], out=z_out)
+        np.dot(a.T, layers.last, out=z_out)
 
     def _backward(
         self,
         buffers: _Buffers,
-        transposed: list[np.ndarray],
+        layers: _Layers,
         x: np.ndarray,
         z_out: np.ndarray,
         T: np.ndarray,
         output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray],
     ) -> None:
-        delta = buffers.deltas[-1]
+        delta = buffers.delta
         self._output_error(z_out, T, delta, output_delta)
         for a, out, slope in buffers.runs:
             slope(a, out)
+        delta = delta.T
         for i in range(self.n_layers - 1, 0, -1):
-            np.dot(buffers.inputs[i - 1].T, delta, out=self.grads[i])
+            np.dot(buffers.inputs[i - 1], delta.T, out=self.grads[i])
             # pass the error back through W, then through the activation
             previous = buffers.deltas[i - 1]
-            np.dot(delta, transposed[i], out=previous)
+            np.dot(layers.backward[i], delta, out=previous)
             previous *= buffers.slopes[i - 1]
             delta = previous
-        np.dot(x.T, delta, out=self.grads[0])
+        np.dot(x.T, delta.T, out=self.grads[0])
 
     def _output_error(
         self,
