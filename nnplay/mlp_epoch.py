@@ -265,7 +265,9 @@ class EpochRunner:
             Wb[:-1], Wb[-1] = W, b
         self.X[:, :-1] = X[order]
         np.take(Y, order, axis=0, out=self.Y)
-        decay = (2.0 * l2) * self.is_weight
+        # The backward pass computes rate * gradient (see _output_error): these are
+        # the L2 and L1 parts of a step, none for the biases.
+        decay = (2.0 * l2 * rate) * self.is_weight
         shrink = (rate * l1) * self.is_weight
         penalty = 0.0
         for start in range(0, self.n, self.batch):
@@ -273,7 +275,7 @@ class EpochRunner:
             buffers = self._buffers[stop - start]
             x, z_out, T = self.X[start:stop], self.Z[start:stop], self.Y[start:stop]
             self._forward(buffers, layers, x, z_out)
-            self._backward(buffers, layers, x, z_out, T, output_delta)
+            self._backward(buffers, layers, x, z_out, T, rate, output_delta)
             penalty += (stop - start) * self._step(theta, rate, l1, l2, decay, shrink)
         return layers.backward, [Wb[-1] for Wb in layers.all], penalty
 
@@ -295,10 +297,12 @@ class EpochRunner:
         x: np.ndarray,
         z_out: np.ndarray,
         T: np.ndarray,
+        rate: float,
         output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray],
     ) -> None:
+        """Backpropagation of ``rate * d loss / d z`` into ``grads``: the step, penalties aside."""
         delta = buffers.delta
-        self._output_error(z_out, T, delta, output_delta)
+        self._output_error(z_out, T, rate, delta, output_delta)
         for a, out, slope in buffers.runs:
             slope(a, out)
         delta = delta.T
@@ -315,17 +319,22 @@ class EpochRunner:
         self,
         z: np.ndarray,
         T: np.ndarray,
+        rate: float,
         delta: np.ndarray,
         output_delta: Callable[[np.ndarray, np.ndarray], np.ndarray],
     ) -> None:
-        """``d loss / d z`` of the output layer into ``delta``."""
+        """``rate * d loss / d z`` of the output layer into ``delta``.
+
+        Backpropagation is linear in ``delta``: scaled here by the learning rate,
+        it gives the step instead of the gradient, one multiplication fewer a batch.
+        """
         if self.loss == "cross_entropy":  # (p - y) / m for sigmoid and softmax alike
             if self.output == "sigmoid":
                 expit(z, out=delta)
             else:
                 _softmax(z, delta)
             delta -= T
-            delta *= 1.0 / len(T)
+            delta *= rate / len(T)
             return
         if self.output == "sigmoid":
             a = expit(z)
@@ -334,7 +343,7 @@ class EpochRunner:
             _softmax(z, a)
         else:
             a = z
-        np.copyto(delta, output_delta(a, T))
+        np.multiply(output_delta(a, T), rate, out=delta)
 
     def _step(
         self,
@@ -345,20 +354,19 @@ class EpochRunner:
         decay: np.ndarray,
         shrink: np.ndarray,
     ) -> float:
-        """The gradient step, penalties included; returns the penalty before it.
+        """The step in ``grad``, with the penalties' parts; returns the penalty before it.
 
         The L1 part is taken after the rest and stopped at zero (see
         :meth:`nnplay.mlp.MLP._epoch`).
         """
         grad, scratch, penalty = self.grad, self.scratch, 0.0
         if l2:
-            np.multiply(theta, decay, out=scratch)  # 2 * l2 * W, 0 for the biases
-            penalty += 0.5 * float(scratch @ theta)
+            np.multiply(theta, decay, out=scratch)  # rate * 2 * l2 * W
+            penalty += float(scratch @ theta) / (2.0 * rate)  # l2 * sum W**2
             grad += scratch
         if l1:
             np.abs(theta, out=scratch)
             penalty += l1 * float(scratch @ self.is_weight)
-        grad *= rate
         theta -= grad
         if l1:
             np.abs(theta, out=scratch)
