@@ -121,6 +121,8 @@ class _Buffers:
     ``slopes[i]`` its derivatives, ``delta`` the output layer's ``d loss / d z``
     (not transposed), and ``runs`` the parts of ``hidden`` whose layers share an
     activation, each with its part of the derivatives' buffer and the derivative.
+    ``back`` has, from the last hidden layer to the first, its ``inputs``,
+    ``deltas`` and ``slopes``.
     """
 
     def __init__(self, sizes: Sequence[int], hidden: Sequence[str], m: int):
@@ -133,6 +135,7 @@ class _Buffers:
         self.zs = [np.empty((n, m)) for n in sizes[1:-1]]
         self.deltas = [np.empty((n, m)) for n in sizes[1:-1]]
         self.delta = np.empty((m, sizes[-1]))
+        self.back = list(zip(self.inputs, self.deltas, self.slopes, strict=True))[::-1]
         self.runs, at = [], 0
         for name, group in groupby(zip(hidden, heights, strict=True), key=lambda pair: pair[0]):
             part = slice(at, at + m * sum(h for _, h in group))
@@ -145,14 +148,16 @@ class _Layers:
 
     ``all[i]`` is layer ``i``'s weights with its biases as the last row,
     ``forward[i]`` the transpose of a hidden layer's, ``last`` the output
-    layer's, and ``backward[i]`` layer ``i``'s weights without the biases.
+    layer's, ``coefs[i]`` layer ``i``'s weights without the biases, and
+    ``back`` those of the layers after the first, from the last.
     """
 
     def __init__(self, layers: list[np.ndarray]):
         self.all = layers
         self.forward = [Wb.T for Wb in layers[:-1]]
         self.last = layers[-1]
-        self.backward = [Wb[:-1] for Wb in layers]
+        self.coefs = [Wb[:-1] for Wb in layers]
+        self.back = self.coefs[:0:-1]
 
 
 def _views(flat: np.ndarray, shapes: Sequence[tuple[int, int]]) -> list[np.ndarray]:
@@ -200,9 +205,9 @@ class EpochRunner:
     ):
         self.key = self.key_of(sizes, hidden, output, loss, batch, n)
         self.shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in pairwise(sizes)]
-        self.n_layers = len(self.shapes)
         self.grad = np.empty(sum(rows * cols for rows, cols in self.shapes))
         self.grads = _views(self.grad, self.shapes)
+        self._back = self.grads[:0:-1]
         self.scratch = np.empty_like(self.grad)
         self.is_weight = np.ones_like(self.grad)
         for G in _views(self.is_weight, self.shapes):
@@ -211,9 +216,13 @@ class EpochRunner:
         self.Z = np.empty((n, sizes[-1]))
         self.Y = np.empty((n, sizes[-1]))
         self.functions = [_activate(name) for name in hidden]
-        self.batch, self.n, self.sizes = batch, n, list(sizes)
         self.output, self.loss = output, loss
-        self._buffers = {m: _Buffers(sizes, hidden, m) for m in {batch, n % batch or batch}}
+        buffers = {m: _Buffers(sizes, hidden, m) for m in {batch, n % batch or batch}}
+        self._batches = []  # each batch's buffers and its rows of X, Z and Y
+        for start in range(0, n, batch):
+            rows = slice(start, min(start + batch, n))
+            T = self.Y[rows]
+            self._batches.append((buffers[len(T)], self.X[rows], self.Z[rows], T))
 
     @staticmethod
     def key_of(
@@ -270,14 +279,11 @@ class EpochRunner:
         decay = (2.0 * l2 * rate) * self.is_weight
         shrink = (rate * l1) * self.is_weight
         penalty = 0.0
-        for start in range(0, self.n, self.batch):
-            stop = min(start + self.batch, self.n)
-            buffers = self._buffers[stop - start]
-            x, z_out, T = self.X[start:stop], self.Z[start:stop], self.Y[start:stop]
+        for buffers, x, z_out, T in self._batches:
             self._forward(buffers, layers, x, z_out)
             self._backward(buffers, layers, x, z_out, T, rate, output_delta)
-            penalty += (stop - start) * self._step(theta, rate, l1, l2, decay, shrink)
-        return layers.backward, [Wb[-1] for Wb in layers.all], penalty
+            penalty += len(T) * self._step(theta, rate, l1, l2, decay, shrink)
+        return layers.coefs, [Wb[-1] for Wb in layers.all], penalty
 
     def _forward(
         self, buffers: _Buffers, layers: _Layers, x: np.ndarray, z_out: np.ndarray
@@ -285,10 +291,10 @@ class EpochRunner:
         a = x.T
         hidden = (buffers.zs, layers.forward, self.functions, buffers.outputs, buffers.inputs)
         for z, Wb_T, function, out, a_next in zip(*hidden, strict=True):
-            np.dot(Wb_T, a, out=z)  # (a @ W + b), transposed
+            np.dot(Wb_T, a, z)  # (a @ W + b), transposed (out positional: faster than out=)
             function(z, out)
             a = a_next
-        np.dot(a.T, layers.last, out=z_out)
+        np.dot(a.T, layers.last, z_out)
 
     def _backward(
         self,
@@ -306,14 +312,15 @@ class EpochRunner:
         for a, out, slope in buffers.runs:
             slope(a, out)
         delta = delta.T
-        for i in range(self.n_layers - 1, 0, -1):
-            np.dot(buffers.inputs[i - 1], delta.T, out=self.grads[i])
+        for (a, previous, slope), grad, W in zip(
+            buffers.back, self._back, layers.back, strict=True
+        ):
+            np.dot(a, delta.T, grad)
             # pass the error back through W, then through the activation
-            previous = buffers.deltas[i - 1]
-            np.dot(layers.backward[i], delta, out=previous)
-            previous *= buffers.slopes[i - 1]
+            np.dot(W, delta, previous)
+            previous *= slope
             delta = previous
-        np.dot(x.T, delta.T, out=self.grads[0])
+        np.dot(x.T, delta.T, self.grads[0])
 
     def _output_error(
         self,
