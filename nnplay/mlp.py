@@ -497,6 +497,12 @@ class MLP(ClassifierMixin, BaseEstimator):
         self.loss_curve_.append(loss)
         return loss
 
+    def __getstate__(self) -> dict:
+        """What pickling keeps: not the epochs' buffers (rebuilt when needed)."""
+        state = dict(super().__getstate__())  # a copy: it may be the instance's __dict__
+        state.pop("_epoch_runner", None)
+        return state
+
     def _runner(self, n_features: int, batch: int, n: int) -> EpochRunner:
         """The epoch's buffers: last epoch's unless the network or the batches changed."""
         sizes = [n_features, *(W.shape[1] for W in self.coefs_)]

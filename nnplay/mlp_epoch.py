@@ -24,6 +24,7 @@ The readable version of the same mathematics is :meth:`nnplay.mlp.MLP.gradients`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import groupby, pairwise
 
 import numpy as np
@@ -96,11 +97,14 @@ _SLOPES: dict[str, Into] = {
 """Each hidden activation's derivative as a function of its output ``a = phi(z)``."""
 
 
+def _registry_function(function: Callable[[np.ndarray], np.ndarray], z, out) -> None:
+    np.copyto(out, function(z))
+
+
 def _activate(name: str) -> Into:
     if name in _FUNCTIONS:
         return _FUNCTIONS[name]
-    function = activations.get(name).function
-    return lambda z, out: np.copyto(out, function(z))
+    return partial(_registry_function, activations.get(name).function)
 
 
 def _softmax(z: np.ndarray, out: np.ndarray) -> None:

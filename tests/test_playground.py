@@ -238,6 +238,20 @@ def test_the_fast_epoch_gives_the_plain_weights_after_several_epochs(
     np.testing.assert_allclose(model.loss_curve_, losses, rtol=1e-10)
 
 
+def test_a_pickled_network_leaves_its_buffers_behind_and_trains_on_alike():
+    import pickle
+
+    model, y = _net("softmax", ("step", "tanh"), (4, 3))  # step: through the registry
+    model.set_params(batch_size=4)
+    model.partial_fit(X, y)
+    copy = pickle.loads(pickle.dumps(model))
+    assert hasattr(model, "_epoch_runner") and not hasattr(copy, "_epoch_runner")
+    model.partial_fit(X, y)
+    copy.partial_fit(X, y)
+    for a, b in zip(model.coefs_ + model.intercepts_, copy.coefs_ + copy.intercepts_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_an_l1_step_stops_at_zero():
     """The data step, then the L1 step soft-thresholded: no weight crosses zero."""
     model, y = _net("sigmoid", "tanh", (4,), l1=0.5)
