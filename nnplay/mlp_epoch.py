@@ -6,10 +6,12 @@ step, one (mini-)batch after another. The playground runs it live on batches of
 this module makes few calls per batch:
 
 * each layer's biases are the last row of its weight matrix, and each layer's
-  input has a last column of ones: ``[a, 1] @ [[W], [b]]`` is ``a @ W + b`` in
-  one product, and ``[a, 1].T @ delta`` the gradient of both;
-* all weights and biases live in one flat vector, their gradient in another,
-  so a step, penalties included, is a few vector operations;
+  input has a column of ones: ``[a, 1] @ [[W], [b]]`` is ``a @ W + b`` in one
+  product, and ``[a, 1].T @ delta`` the gradient of both (the hidden layers'
+  values are kept transposed, so that their row of ones leaves them contiguous);
+* all weights and biases live in one flat vector, their step in another, so a
+  step, penalties included, is a few vector operations; the backward pass
+  carries ``rate * delta``, which gives the step without a multiplication;
 * the buffers are allocated once (per batch length) and numpy writes into
   them (``out=``);
 * the outputs of all hidden layers lie in one buffer, so their derivatives
@@ -18,7 +20,7 @@ this module makes few calls per batch:
 * the samples are shuffled once an epoch, so that each batch is a slice.
 
 The readable version of the same mathematics is :meth:`nnplay.mlp.MLP.gradients`;
-``tests/test_mlp.py`` checks that both give the same weights.
+``tests/test_playground.py`` checks that both give the same weights.
 """
 
 from __future__ import annotations
