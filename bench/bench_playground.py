@@ -7,7 +7,8 @@ serialised as ``st.plotly_chart`` does) in at most 60 ms of server time. The
 updates a second in a real browser are measured by
 ``tests/test_browser_playground.py`` (run it with ``-s``).
 
-Run: python bench/bench_playground.py [repeats]
+Run: python bench/bench_playground.py [repeats] [section ...]  (sections: epochs, tick, page;
+default all three)
 """
 
 from __future__ import annotations
@@ -60,13 +61,13 @@ def epochs(repeats: int) -> None:
     split = data.generate("spiral", noise=0.1, train_share=0.9, n=556)
     X = transform(np.concatenate([split.X_train, split.X_test])[:500], ALL)
     y = np.concatenate([split.y_train, split.y_test])[:500]
-    for batch in (10, 30, None):
+    for batch in (1, 10, 30, None):
         model = MLP(hidden_layer_sizes=(8,) * 6, activation="tanh", learning_rate=0.03,
                     batch_size=batch, random_state=0, l2=0.001)  # fmt: skip
         model.partial_fit(X, y)
         times, cpu = [], []
         with one_blas_thread():
-            for _ in range(repeats * 5):
+            for _ in range(repeats * (1 if batch == 1 else 5)):
                 with Clock(times, cpu):
                     model.partial_fit(X, y)
         name = "full batch" if batch is None else f"batch size {batch}"
@@ -159,6 +160,6 @@ def page(reruns: int) -> None:
 
 if __name__ == "__main__":
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    epochs(repeats)
-    tick(repeats)
-    page(repeats)
+    sections = {"epochs": epochs, "tick": tick, "page": page}
+    for name in sys.argv[2:] or sections:
+        sections[name](repeats)

@@ -26,6 +26,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 
 from nnplay import activations
+from nnplay.mlp_epoch import EpochRunner
 
 OUTPUTS = ("sigmoid", "softmax", "linear")
 LOSSES = ("cross_entropy", "mse")
@@ -462,10 +463,8 @@ class MLP(ClassifierMixin, BaseEstimator):
         """One pass over the samples in (mini-)batches, a gradient step per batch.
 
         The same arithmetic as :meth:`gradients` followed by a step, written for
-        speed (the playground runs it live): every weight and bias lives in one
-        flat vector for the epoch, so a step is one vector operation, and each
-        hidden layer's derivative comes from its output (``1 - a**2`` for tanh),
-        without recomputing ``z``.
+        speed (the playground runs it live) in :class:`nnplay.mlp_epoch.EpochRunner`,
+        whose buffers the network keeps from one epoch to the next.
 
         The L1 part of a step is taken after the rest and stopped at zero, as
         TensorFlow Playground does (a weight that the step would carry across
@@ -475,61 +474,43 @@ class MLP(ClassifierMixin, BaseEstimator):
         n = len(X)
         batch = n if self.batch_size is None else min(self.batch_size, n)
         order = self._rng.permutation(n) if self.shuffle and batch < n else np.arange(n)
-        theta, Ws, bs = _flat(self.coefs_, self.intercepts_)
-        grad, dWs, dbs = _flat([np.empty_like(W) for W in Ws], [np.empty_like(b) for b in bs])
-        n_weights = sum(W.size for W in Ws)
-        weights, weight_grads = theta[:n_weights], grad[:n_weights]
-        hidden = [_FROM_OUTPUT[name] for name in self.hidden_activations()]
-        functions = [
-            _FAST.get(name) or activations.get(name).function for name in self.hidden_activations()
-        ]
-        last = len(Ws) - 1
-        rate, l1, l2 = self.learning_rate, self.l1, self.l2
-        # The output layer's z of every sample, each taken just before its batch's step:
-        # the epoch's data loss is computed from them at the end, in one go.
-        Z = np.empty((n, Y.shape[1]))
-        penalty = 0.0
-        for start in range(0, n, batch):
-            rows = order[start : start + batch] if batch < n else order
-            a, T = X[rows], Y[rows]
-            outs = [a]
-            for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-                z = a @ W
-                z += b
-                if i < last:
-                    a = z if functions[i] is _identity else functions[i](z)
-                else:
-                    a = self._output_function(z)
-                outs.append(a)
-            Z[start : start + len(T)] = z
-            if l1:
-                penalty += l1 * float(np.abs(weights).sum()) * len(T)
-            if l2:
-                penalty += l2 * float(weights @ weights) * len(T)
-            delta = self._output_delta(a, T)
-            for i in range(last, -1, -1):
-                np.matmul(outs[i].T, delta, out=dWs[i])
-                np.add.reduce(delta, axis=0, out=dbs[i])
-                if i > 0:
-                    delta = delta @ Ws[i].T
-                    derivative = hidden[i - 1]
-                    if derivative is not None:
-                        delta *= derivative(outs[i])
-            if l2:
-                weight_grads += (2.0 * l2) * weights
-            theta -= rate * grad
-            if l1:  # the L1 step, stopped at zero: small weights become exactly 0
-                np.copyto(weights, np.sign(weights) * np.maximum(np.abs(weights) - rate * l1, 0.0))
-        self.coefs_, self.intercepts_ = Ws, bs
+        runner = self._runner(X.shape[1], batch, n)
+        self.coefs_, self.intercepts_, penalty = runner.run(
+            self.coefs_,
+            self.intercepts_,
+            X,
+            Y,
+            order,
+            rate=self.learning_rate,
+            l1=self.l1,
+            l2=self.l2,
+            output_delta=self._output_delta,
+        )
         self.n_iter_ += 1
         # Like scikit-learn, an epoch's loss is the mean of its batch losses, each
         # measured just before its batch's step: no extra forward pass.
+        Z = runner.Z
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._loss(Z, self._output_function(Z), Y[order]) + penalty / n
+            loss = self._loss(Z, self._output_function(Z), runner.Y) + penalty / n
         if not np.isfinite(loss):
             raise DivergedError(self.n_iter_)
         self.loss_curve_.append(loss)
         return loss
+
+    def __getstate__(self) -> dict:
+        """What pickling keeps: not the epochs' buffers (rebuilt when needed)."""
+        state = dict(super().__getstate__())  # a copy: it may be the instance's __dict__
+        state.pop("_epoch_runner", None)
+        return state
+
+    def _runner(self, n_features: int, batch: int, n: int) -> EpochRunner:
+        """The epoch's buffers: last epoch's unless the network or the batches changed."""
+        sizes = [n_features, *(W.shape[1] for W in self.coefs_)]
+        args = (sizes, self.hidden_activations(), self.output, self.loss, batch, n)
+        runner = getattr(self, "_epoch_runner", None)
+        if runner is None or runner.key != EpochRunner.key_of(*args):
+            runner = self._epoch_runner = EpochRunner(*args)
+        return runner
 
     def _output_function(self, z: np.ndarray) -> np.ndarray:
         if self.output == "sigmoid":
@@ -609,63 +590,6 @@ random_state, n_snapshots, l1, l2
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Not for regression."""
         raise AttributeError("a regressor has no class probabilities")
-
-
-def _flat(
-    coefs: Sequence[np.ndarray], intercepts: Sequence[np.ndarray]
-) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """One vector holding copies of every weight, then every bias, and views of it per layer."""
-    theta = np.concatenate([*(np.ravel(W) for W in coefs), *(np.ravel(b) for b in intercepts)])
-    Ws, bs, at = [], [], 0
-    for W in coefs:
-        Ws.append(theta[at : at + W.size].reshape(W.shape))
-        at += W.size
-    for b in intercepts:
-        bs.append(theta[at : at + b.size])
-        at += b.size
-    return theta, Ws, bs
-
-
-def _one_minus_square(a: np.ndarray) -> np.ndarray:
-    return 1.0 - a * a
-
-
-def _logistic_slope(a: np.ndarray) -> np.ndarray:
-    return a * (1.0 - a)
-
-
-def _positive(a: np.ndarray) -> np.ndarray:
-    return (a > 0).astype(np.float64)
-
-
-def _softplus_slope(a: np.ndarray) -> np.ndarray:
-    return -np.expm1(-a)  # sigmoid(z) = 1 - exp(-softplus(z))
-
-
-def _zero(a: np.ndarray) -> np.ndarray:
-    return np.zeros_like(a)
-
-
-def _identity(z: np.ndarray) -> np.ndarray:
-    return z
-
-
-def _relu_in_place(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0, out=z)
-
-
-_FAST = {"tanh": np.tanh, "relu": _relu_in_place, "linear": _identity}
-"""Hidden activations applied straight to fresh arrays, without the registry's checks."""
-
-_FROM_OUTPUT = {
-    "tanh": _one_minus_square,
-    "sigmoid": _logistic_slope,
-    "relu": _positive,
-    "softplus": _softplus_slope,
-    "step": _zero,
-    "linear": None,  # the derivative is 1: nothing to multiply
-}
-"""Each hidden activation's derivative as a function of its output ``a = phi(z)``."""
 
 
 def _logsumexp(z: np.ndarray) -> np.ndarray:

@@ -184,6 +184,74 @@ def test_the_fast_epoch_is_a_gradient_step_per_mini_batch(kind, act):
     assert model.loss_curve_ == [pytest.approx(expected, rel=1e-12)] and model.n_iter_ == 1
 
 
+def _plain_epoch(model, y):
+    """One epoch the readable way: ``gradients`` per shuffled mini-batch, a step, the L1 step.
+
+    Returns the epoch's loss: the mean of the batch losses before their steps.
+    """
+    l1, rate = model.l1, model.learning_rate
+    model.set_params(l1=0.0)  # its step is taken apart, stopped at zero
+    batch = model.batch_size or len(X)
+    order = model._rng.permutation(len(X)) if batch < len(X) else np.arange(len(X))
+    total = 0.0
+    for start in range(0, len(X), batch):
+        rows = order[start : start + batch]
+        loss, dW, db = model.gradients(X[rows], y[rows])
+        total += (loss + l1 * sum(np.abs(W).sum() for W in model.coefs_)) * len(rows)
+        for P, G in zip(model.coefs_ + model.intercepts_, dW + db, strict=True):
+            P -= rate * G
+        for W in model.coefs_:
+            W[...] = np.sign(W) * np.maximum(np.abs(W) - rate * l1, 0.0)
+    model.set_params(l1=l1)
+    return total / len(X)
+
+
+@pytest.mark.parametrize(
+    ("kind", "act", "loss", "batch", "l1", "l2"),
+    [
+        ("sigmoid", "tanh", "cross_entropy", 4, 0.0, 0.02),
+        ("sigmoid", ("relu", "relu", "sigmoid"), "cross_entropy", 1, 0.01, 0.0),
+        ("softmax", ("tanh", "relu", "relu"), "cross_entropy", 2, 0.0, 0.01),
+        ("softmax", ("softplus", "step", "tanh"), "mse", 5, 0.02, 0.01),
+        ("sigmoid", "sigmoid", "mse", None, 0.0, 0.0),
+        ("regression", "tanh", "mse", 4, 0.02, 0.0),
+        ("regression", ("linear", "tanh", "linear"), "mse", 3, 0.0, 0.03),
+    ],
+)
+def test_the_fast_epoch_gives_the_plain_weights_after_several_epochs(
+    kind, act, loss, batch, l1, l2
+):
+    model, y = _net(kind, act, (4, 3, 2), l1=l1, l2=l2)
+    if kind != "regression":
+        model.set_params(loss=loss)
+    model.set_params(batch_size=batch, learning_rate=0.05)
+    plain = model.with_weights([W.copy() for W in model.coefs_], model.intercepts_)
+    model._rng, plain._rng = np.random.default_rng(1), np.random.default_rng(1)
+    losses = []
+    for _ in range(6):
+        model.partial_fit(X, y)
+        losses.append(_plain_epoch(plain, y))
+    for a, b in zip(
+        model.coefs_ + model.intercepts_, plain.coefs_ + plain.intercepts_, strict=True
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.loss_curve_, losses, rtol=1e-10)
+
+
+def test_a_pickled_network_leaves_its_buffers_behind_and_trains_on_alike():
+    import pickle
+
+    model, y = _net("softmax", ("step", "tanh"), (4, 3))  # step: through the registry
+    model.set_params(batch_size=4)
+    model.partial_fit(X, y)
+    copy = pickle.loads(pickle.dumps(model))
+    assert hasattr(model, "_epoch_runner") and not hasattr(copy, "_epoch_runner")
+    model.partial_fit(X, y)
+    copy.partial_fit(X, y)
+    for a, b in zip(model.coefs_ + model.intercepts_, copy.coefs_ + copy.intercepts_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_an_l1_step_stops_at_zero():
     """The data step, then the L1 step soft-thresholded: no weight crosses zero."""
     model, y = _net("sigmoid", "tanh", (4,), l1=0.5)
