@@ -174,6 +174,9 @@ if not sess.ready:
 playing = bool(st.session_state.get(PLAYING, False))
 n_classes = sess.n_classes
 
+# --- training first (filled below): Play and the pictures above the fold, the controls after
+training = st.container()
+
 # --- data ---------------------------------------------------------------------------------
 # a projector: one column, larger; a laptop: data beside the network
 data_col, net_col = (st.container(), st.container()) if present else st.columns([1, 2])
@@ -324,8 +327,6 @@ with net_col:
     ui.show([m for m in pg.lessons(settings) if m.key != "playground.no_features"])
 
 # --- training: Play / Step / Reset, and what the network computes ---------------------------
-st.subheader(t("playground.training_heading"))
-ui.show(st.session_state.pop(NOTICES, []))
 
 
 def number(value: float) -> str:
@@ -457,15 +458,19 @@ def live() -> None:
         titles = [t("playground.column_inputs")]
         titles += [t("playground.column_layer", count=n) for n in sess.settings.layers]
         titles.append(t("playground.column_output"))
-        ui.plot(
-            charts.network_figure(
+        # an inline SVG, not a plotly chart: the browser redraws it on every Play tick for
+        # a few milliseconds (bench/bench_playground_browser.py)
+        st.markdown(
+            charts.network_svg(
                 pics,
                 snap.coefs if snap else [],
                 theme,
                 input_labels=charts.feature_labels(sess.settings.features),
                 column_titles=titles,
+                title=t("playground.diagram_heading"),
+                width_px=1000 if present else 560,
             ),
-            key="playground_fig_network",
+            unsafe_allow_html=True,
         )
         st.caption(t("playground.diagram_caption"))
     epochs, train_loss, test_loss = history.curve()
@@ -492,7 +497,10 @@ def live() -> None:
 
 
 st.session_state[TIMER] = playing
-st.fragment(run_every=TICK_S if playing else None)(live)()
+with training:
+    st.subheader(t("playground.training_heading"))
+    ui.show(st.session_state.pop(NOTICES, []))
+    st.fragment(run_every=TICK_S if playing else None)(live)()
 
 # --- the student's own points ------------------------------------------------------------
 if shown("points"):

@@ -426,10 +426,23 @@ def test_pictures_are_the_network_over_the_grid():
         pics, s.model.coefs_, __import__("nnplay.charts.theme").charts.theme.NORMAL,
         input_labels=["a", "b", "c"], column_titles=["i", "h", "o"],
     )  # fmt: skip
-    heatmaps = [tr for tr in fig.data if tr.type == "heatmap"]
-    assert len(heatmaps) == 3
+    # all tiles in one image, the connections in a few line traces: no heatmap to colour
+    assert [tr.type for tr in fig.data if tr.type != "scatter"] == []
+    assert len(fig.layout.images) == 1 and fig.layout.images[0].source.startswith("data:image/png")
     colours = {tr.line.color for tr in fig.data if tr.type == "scatter"}
-    assert colours <= {charts.BLUE, charts.ORANGE}
+    assert colours <= {charts.BLUE, charts.ORANGE} and len(fig.data) <= 2 * len(charts.WIDTHS)
+    svg = charts.network_svg(
+        pics, s.model.coefs_, __import__("nnplay.charts.theme").charts.theme.NORMAL,
+        input_labels=["a<b", "b", "c"], column_titles=["i", "h", "o"], title="net",
+    )  # fmt: skip
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "\n" not in svg
+    assert svg.count("<image ") == 1 and "a&lt;b" in svg and svg.count("<text") == 6
+    # the picture's pixels are the tiles' bytes, coloured by the diverging palette
+    z = charts.tile_picture(pics.tiles, charts.tile_centres(pics.tiles), 3 * (25 + charts.GAP_Y))
+    assert (z == charts.GAP).any() and set(np.unique(z)) - {charts.GAP} <= set(range(201))
+    colours = charts.palette(charts.DIVERGING)
+    assert tuple(colours[0]) == (0xF5, 0x93, 0x22) and tuple(colours[100]) == (255, 255, 255)
+    assert tuple(colours[200]) == (0x08, 0x77, 0xBD)
     multi = Session(Settings(data="blobs", classes=4, layers=(4,)))
     pics = charts.pictures(multi.model, multi.settings.features, 4, discretize=True)
     best = multi.model.predict(transform(charts.grid_points(), multi.settings.features))
