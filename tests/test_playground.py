@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from nnplay import i18n
 from nnplay.charts import playground as charts
 from nnplay.keras_lab import spec as specs
 from nnplay.mlp import MLP, DivergedError, MLPRegressor
@@ -390,6 +391,31 @@ def test_csv_round_trip_skips_bad_lines_and_caps_thousands():
     many = "\n".join(f"{i % 5},{i % 3},{i % 2}" for i in range(3000))
     found, messages = points.read_csv(many, 2)
     assert len(found) == points.MAX_POINTS and messages[-1].key == "playground.csv_extra"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"", "playground.csv_file_empty"),
+        (b" \r\n", "playground.csv_file_empty"),
+        (b"\xff\xfe\x00bad", "playground.csv_file_not_text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "playground.csv_file_not_text"),
+        (b"1,1,1\n" * (points.MAX_UPLOAD_BYTES // 6 + 1), "playground.csv_file_too_big"),
+        (b"x1;x2;label\n1;2;1", "playground.csv_no_points"),  # semicolons: not our columns
+    ],
+)
+def test_a_bad_csv_file_is_refused_with_a_message(data, key):
+    found, messages = points.read_upload(data, 2)
+    assert found == [] and [m.key for m in messages] == [key]
+    assert all(i18n.translate(m.key, lang, **m.values) for m in messages for lang in ("en", "ko"))
+
+
+def test_a_csv_file_is_read_like_pasted_text():
+    data = "\ufeffx1,x2,label\r\n1.5,-2,1\r\n0,0,0\r\n".encode()  # Excel's BOM and CRLF
+    assert points.read_upload(data, 2) == ([(1.5, -2.0, 1.0), (0.0, 0.0, 0.0)], [])
+    many = "".join(f"{i % 5},{i % 3},{i % 2}\n" for i in range(1500)).encode()
+    found, messages = points.read_upload(many, 2)
+    assert len(found) == points.MAX_POINTS and [m.key for m in messages] == ["playground.csv_extra"]
 
 
 # --------------------------------------------------------------------------- export and pictures
