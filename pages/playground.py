@@ -20,7 +20,8 @@ page = PageState("playground")
 SESSION = "playground_session"  # the Session (network, data, history): this visitor's only
 PLAYING = "playground_playing"
 POINTS = "playground_points"  # the student's own points, a tuple of (x1, x2, label)
-NOTICES = "playground_notices"  # messages of the last action (CSV, points), shown once
+NOTICES = "playground_notices"  # messages of the last click on the plane, shown once
+POINT_NOTICES = "playground_point_notices"  # ... of the last typed point or CSV, shown once
 VIEW = "playground_view"  # the epoch the time machine shows
 TIMER = "playground_timer"  # whether the live part's timer runs (set by the whole page)
 TICK_S = 0.2  # Play: one update of the pictures every 0.2 s ...
@@ -36,8 +37,9 @@ def shown(name: str) -> bool:
     return name not in hidden
 
 
-def notice(messages: list[Message]) -> None:
-    st.session_state[NOTICES] = [*st.session_state.get(NOTICES, []), *messages]
+def notice(messages: list[Message], where: str = NOTICES) -> None:
+    """Show ``messages`` once, at the training part (``NOTICES``) or at the points."""
+    st.session_state[where] = [*st.session_state.get(where, []), *messages]
 
 
 def labels(prefix: str, names) -> dict:
@@ -98,35 +100,49 @@ def label_value(label: int, n_classes: int) -> float:
     return float(label if n_classes else (1 if label else -1))
 
 
-def add_point(x1: float, x2: float) -> None:
+def add_point(x1: float, x2: float, where: str = NOTICES) -> None:
     sess = get_session()
     label = label_value(st.session_state[key("label")], sess.n_classes)
     points, messages = own.add(st.session_state.get(POINTS, ()), x1, x2, label, sess.n_classes)
     st.session_state[POINTS] = tuple(points)
-    notice(messages)
+    notice(messages, where)
 
 
 def add_typed_point() -> None:
-    add_point(st.session_state["playground_px"], st.session_state["playground_py"])
+    add_point(st.session_state["playground_px"], st.session_state["playground_py"], POINT_NOTICES)
 
 
 def clear_points() -> None:
     st.session_state[POINTS] = ()
 
 
-def load_csv() -> None:
-    sess = get_session()
-    found, messages = own.read_csv(st.session_state.get("playground_csv", ""), sess.n_classes)
+def add_csv_points(found: list, messages: list[Message]) -> None:
+    """Add points read from a CSV (as many as there is room for) and say what happened."""
     if found:
-        room = own.MAX_POINTS - len(st.session_state.get(POINTS, ()))
-        st.session_state[POINTS] = (*st.session_state.get(POINTS, ()), *found[: max(room, 0)])
+        room = max(own.MAX_POINTS - len(st.session_state.get(POINTS, ())), 0)
+        st.session_state[POINTS] = (*st.session_state.get(POINTS, ()), *found[:room])
         messages = [
-            Message("playground.csv_loaded", {"count": min(len(found), max(room, 0))}, "info"),
+            Message("playground.csv_loaded", {"count": min(len(found), room)}, "info"),
             *messages,
         ]
         if len(found) > room:
             messages.append(Message("playground.points_full", {"max": own.MAX_POINTS}))
-    notice(messages)
+    notice(messages, POINT_NOTICES)
+
+
+def load_csv() -> None:
+    """The pasted CSV text."""
+    sess = get_session()
+    add_csv_points(*own.read_csv(st.session_state.get("playground_csv", ""), sess.n_classes))
+
+
+def upload_csv() -> None:
+    """A CSV file given to the uploader (once per file: this runs when the file changes)."""
+    uploaded = st.session_state.get("playground_csv_file")
+    if uploaded is None:  # the file was removed from the uploader
+        return
+    sess = get_session()
+    add_csv_points(*own.read_upload(uploaded.getvalue(), sess.n_classes))
 
 
 def problem_changed() -> None:
@@ -173,6 +189,9 @@ if not sess.ready:
     st.session_state[PLAYING] = False
 playing = bool(st.session_state.get(PLAYING, False))
 n_classes = sess.n_classes
+
+# --- training first (filled below): Play and the pictures above the fold, the controls after
+training = st.container()
 
 # --- data ---------------------------------------------------------------------------------
 # a projector: one column, larger; a laptop: data beside the network
@@ -324,8 +343,6 @@ with net_col:
     ui.show([m for m in pg.lessons(settings) if m.key != "playground.no_features"])
 
 # --- training: Play / Step / Reset, and what the network computes ---------------------------
-st.subheader(t("playground.training_heading"))
-ui.show(st.session_state.pop(NOTICES, []))
 
 
 def number(value: float) -> str:
@@ -457,15 +474,19 @@ def live() -> None:
         titles = [t("playground.column_inputs")]
         titles += [t("playground.column_layer", count=n) for n in sess.settings.layers]
         titles.append(t("playground.column_output"))
-        ui.plot(
-            charts.network_figure(
+        # an inline SVG, not a plotly chart: the browser redraws it on every Play tick for
+        # a few milliseconds (bench/bench_playground_browser.py)
+        st.markdown(
+            charts.network_svg(
                 pics,
                 snap.coefs if snap else [],
                 theme,
                 input_labels=charts.feature_labels(sess.settings.features),
                 column_titles=titles,
+                title=t("playground.diagram_heading"),
+                width_px=1000 if present else 560,
             ),
-            key="playground_fig_network",
+            unsafe_allow_html=True,
         )
         st.caption(t("playground.diagram_caption"))
     epochs, train_loss, test_loss = history.curve()
@@ -492,7 +513,10 @@ def live() -> None:
 
 
 st.session_state[TIMER] = playing
-st.fragment(run_every=TICK_S if playing else None)(live)()
+with training:
+    st.subheader(t("playground.training_heading"))
+    ui.show(st.session_state.pop(NOTICES, []))
+    st.fragment(run_every=TICK_S if playing else None)(live)()
 
 # --- the student's own points ------------------------------------------------------------
 if shown("points"):
@@ -522,16 +546,17 @@ if shown("points"):
         on_click=clear_points,
         disabled=not st.session_state[POINTS],
     )
-    with st.expander(t("playground.csv_heading")):
-        st.text_area(
-            t("playground.csv_paste"),
-            key="playground_csv",
-            height=120,
-            max_chars=own.MAX_CSV_CHARS,
-            placeholder="x1,x2,label\n1.5,-2,1",
-        )
-        st.button(t("playground.csv_load"), key="playground_csv_load", on_click=load_csv)
-
+    st.markdown(f"**{t('playground.csv_heading')}**")
+    upload_col, download_col = st.columns([3, 2], vertical_alignment="center")
+    upload_col.file_uploader(
+        t("playground.csv_file"),
+        type=["csv"],
+        key="playground_csv_file",
+        on_change=upload_csv,
+        max_upload_size=1,
+        help=t("playground.csv_file_help", max=own.MAX_POINTS),
+    )
+    with download_col:
         # Written when clicked (a callable), from this run's arrays: no session state there,
         # for Streamlit calls it outside the script run.
         parts = [
@@ -546,7 +571,18 @@ if shown("points"):
             mime="text/csv",
             key="playground_csv_download",
             on_click="ignore",
+            icon=":material/download:",
         )
+    ui.show(st.session_state.pop(POINT_NOTICES, []))
+    with st.expander(t("playground.csv_paste_heading")):
+        st.text_area(
+            t("playground.csv_paste"),
+            key="playground_csv",
+            height=120,
+            max_chars=own.MAX_CSV_CHARS,
+            placeholder="x1,x2,label\n1.5,-2,1",
+        )
+        st.button(t("playground.csv_load"), key="playground_csv_load", on_click=load_csv)
 
 # --- from play to code ------------------------------------------------------------------
 if shown("export"):

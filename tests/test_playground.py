@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from nnplay import i18n
 from nnplay.charts import playground as charts
 from nnplay.keras_lab import spec as specs
 from nnplay.mlp import MLP, DivergedError, MLPRegressor
@@ -460,6 +461,31 @@ def test_csv_round_trip_skips_bad_lines_and_caps_thousands():
     assert len(found) == points.MAX_POINTS and messages[-1].key == "playground.csv_extra"
 
 
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        (b"", "playground.csv_file_empty"),
+        (b" \r\n", "playground.csv_file_empty"),
+        (b"\xff\xfe\x00bad", "playground.csv_file_not_text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "playground.csv_file_not_text"),
+        (b"1,1,1\n" * (points.MAX_UPLOAD_BYTES // 6 + 1), "playground.csv_file_too_big"),
+        (b"x1;x2;label\n1;2;1", "playground.csv_no_points"),  # semicolons: not our columns
+    ],
+)
+def test_a_bad_csv_file_is_refused_with_a_message(data, key):
+    found, messages = points.read_upload(data, 2)
+    assert found == [] and [m.key for m in messages] == [key]
+    assert all(i18n.translate(m.key, lang, **m.values) for m in messages for lang in ("en", "ko"))
+
+
+def test_a_csv_file_is_read_like_pasted_text():
+    data = "\ufeffx1,x2,label\r\n1.5,-2,1\r\n0,0,0\r\n".encode()  # Excel's BOM and CRLF
+    assert points.read_upload(data, 2) == ([(1.5, -2.0, 1.0), (0.0, 0.0, 0.0)], [])
+    many = "".join(f"{i % 5},{i % 3},{i % 2}\n" for i in range(1500)).encode()
+    found, messages = points.read_upload(many, 2)
+    assert len(found) == points.MAX_POINTS and [m.key for m in messages] == ["playground.csv_extra"]
+
+
 # --------------------------------------------------------------------------- export and pictures
 
 
@@ -494,10 +520,23 @@ def test_pictures_are_the_network_over_the_grid():
         pics, s.model.coefs_, __import__("nnplay.charts.theme").charts.theme.NORMAL,
         input_labels=["a", "b", "c"], column_titles=["i", "h", "o"],
     )  # fmt: skip
-    heatmaps = [tr for tr in fig.data if tr.type == "heatmap"]
-    assert len(heatmaps) == 3
+    # all tiles in one image, the connections in a few line traces: no heatmap to colour
+    assert [tr.type for tr in fig.data if tr.type != "scatter"] == []
+    assert len(fig.layout.images) == 1 and fig.layout.images[0].source.startswith("data:image/png")
     colours = {tr.line.color for tr in fig.data if tr.type == "scatter"}
-    assert colours <= {charts.BLUE, charts.ORANGE}
+    assert colours <= {charts.BLUE, charts.ORANGE} and len(fig.data) <= 2 * len(charts.WIDTHS)
+    svg = charts.network_svg(
+        pics, s.model.coefs_, __import__("nnplay.charts.theme").charts.theme.NORMAL,
+        input_labels=["a<b", "b", "c"], column_titles=["i", "h", "o"], title="net",
+    )  # fmt: skip
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "\n" not in svg
+    assert svg.count("<image ") == 1 and "a&lt;b" in svg and svg.count("<text") == 6
+    # the picture's pixels are the tiles' bytes, coloured by the diverging palette
+    z = charts.tile_picture(pics.tiles, charts.tile_centres(pics.tiles), 3 * (25 + charts.GAP_Y))
+    assert (z == charts.GAP).any() and set(np.unique(z)) - {charts.GAP} <= set(range(201))
+    colours = charts.palette(charts.DIVERGING)
+    assert tuple(colours[0]) == (0xF5, 0x93, 0x22) and tuple(colours[100]) == (255, 255, 255)
+    assert tuple(colours[200]) == (0x08, 0x77, 0xBD)
     multi = Session(Settings(data="blobs", classes=4, layers=(4,)))
     pics = charts.pictures(multi.model, multi.settings.features, 4, discretize=True)
     best = multi.model.predict(transform(charts.grid_points(), multi.settings.features))

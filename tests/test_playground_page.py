@@ -57,7 +57,7 @@ def test_play_step_reset_in_both_languages(page, lang, present):
     at = page(PAGE, lang=lang, present=present)
     assert_clean(at)
     assert at.title[0].value == i18n.translate("playground.title", lang)
-    assert epoch(at, lang) == 0 and len(at.get("plotly_chart")) == 3
+    assert epoch(at, lang) == 0 and len(at.get("plotly_chart")) == 2
     at.button(key="playground_step").click()
     assert epoch(run(at), lang) == 1
     at.button(key="playground_play").click()
@@ -188,6 +188,20 @@ def test_own_points_csv_and_the_builder_link(page):
     at.button(key="playground_csv_load").click()
     run(at)
     assert said("csv_empty") in texts(at)
+    # a CSV file: read once when given, its problems said next to the uploader
+    at.file_uploader(key="playground_csv_file").set_value(
+        ("mine.csv", b"x1,x2,label\r\n-1,-1,0\r\n", "text/csv")
+    )
+    run(at)
+    assert said("csv_loaded", count=1) in texts(at)
+    assert len(at.session_state["playground_points"]) == 5
+    run(at)  # the file stays in the uploader: its points are not added again
+    assert len(at.session_state["playground_points"]) == 5
+    for data, key in ((b"1;2;oops\n", "csv_no_points"), (b"", "csv_file_empty")):
+        at.file_uploader(key="playground_csv_file").set_value(("bad.csv", data, "text/csv"))
+        run(at)
+        assert any(t.startswith(said(key, line=1)[:20]) for t in texts(at)), key
+        assert len(at.session_state["playground_points"]) == 5
     at.button(key="playground_clear").click()
     run(at)
     assert at.session_state["playground_points"] == ()

@@ -2,19 +2,25 @@
 
 Everything a Play tick draws is computed by :func:`pictures` in one forward
 pass over a ``100 × 100`` grid; every neuron's picture is that pass's layer
-output taken every fourth cell (``25 × 25``). Pictures travel as one byte per
-cell (plotly's typed arrays), and the network diagram draws all tiles of a
-column as one heatmap and its connections as a few line traces (one per colour
-and width), so a tick stays small on the wire and quick in the browser.
+output taken every fourth cell (``25 × 25``). The pictures travel as small
+palette PNGs (one byte a cell, the colour scale as the palette) in the
+figures' ``layout.images``: the browser only decodes an image, where plotly
+heatmaps would colour every cell in script. The network diagram is one image
+of all tiles over a few line traces for the connections (one per colour and
+width), so a Play tick stays small on the wire and quick to draw.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 
 from nnplay.charts.theme import MUTED, NODE_EDGE, Theme, base_layout
 from nnplay.charts.xor import typed_array
@@ -37,6 +43,60 @@ DIVERGING = [
     [1.0, "#ffffff"],
 ]
 """Tile and surface bytes: 0 (-1, orange) .. 100 (0, white) .. 200 (+1, blue); 255 the gap."""
+SURFACE_OPACITY = 0.8  # the points stand out of the output picture
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def palette(scale: Sequence[Sequence], top: int = 255) -> np.ndarray:
+    """A plotly colour scale as a 256-colour palette: byte ``v`` gets the colour at ``v / top``.
+
+    Colours between two stops are mixed linearly in RGB, as plotly does for a
+    heatmap, so a picture coloured by the palette looks as the heatmap did.
+
+    Parameters
+    ----------
+    scale : sequence of (float, str)
+        ``[[0, "#rrggbb"], ..., [1, "#rrggbb"]]``, positions increasing.
+    top : int
+        The byte that maps to position 1 (bytes above it get the last colour).
+
+    Returns
+    -------
+    ndarray of shape (256, 3), uint8
+    """
+    where = np.clip(np.arange(256) / max(top, 1), 0.0, 1.0)
+    stops = np.array([float(s[0]) for s in scale])
+    colours = np.array([_rgb(str(s[1])) for s in scale])
+    channels = [np.interp(where, stops, colours[:, k]) for k in range(3)]
+    return np.rint(np.column_stack(channels)).astype(np.uint8)
+
+
+def png_uri(indices: np.ndarray, colours: np.ndarray, *, transparent: int | None = None) -> str:
+    """A byte picture as a palette PNG in a ``data:`` URI (row 0 at the top).
+
+    Parameters
+    ----------
+    indices : ndarray of shape (h, w), uint8
+        One palette index per pixel.
+    colours : ndarray of shape (256, 3), uint8
+        The palette (see :func:`palette`).
+    transparent : int, optional
+        A palette index drawn transparent (the space between tiles).
+
+    Returns
+    -------
+    str
+        ``"data:image/png;base64,..."``.
+    """
+    image = Image.fromarray(np.ascontiguousarray(indices, dtype=np.uint8), mode="P")
+    image.putpalette(np.asarray(colours, dtype=np.uint8).ravel().tolist())
+    out = io.BytesIO()
+    options = {} if transparent is None else {"transparency": int(transparent)}
+    image.save(out, format="PNG", compress_level=6, **options)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def ticks(size: int = GRID) -> np.ndarray:
@@ -259,25 +319,27 @@ def surface_figure(
     -------
     go.Figure
     """
-    t = ticks(pics.surface.shape[0])
+    size = pics.surface.shape[0]
     if pics.n_classes > 2:
-        scale, zmax = class_scale(pics.n_classes), 40 * pics.n_classes - 1
+        colours = palette(class_scale(pics.n_classes), 40 * pics.n_classes - 1)
     else:
-        scale, zmax = DIVERGING[:3], 200
-        scale = [[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]]
+        colours = palette([[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]], 200)
+    half = EXTENT / max(size - 1, 1)  # the grid's values sit at the cells' centres
+    image = dict(
+        source=png_uri(pics.surface[::-1], colours),  # the picture's top row: x₂ = EXTENT
+        xref="x",
+        yref="y",
+        x=-EXTENT - half,
+        y=EXTENT + half,
+        sizex=2 * (EXTENT + half),
+        sizey=2 * (EXTENT + half),
+        sizing="stretch",
+        xanchor="left",
+        yanchor="top",
+        layer="below",
+        opacity=SURFACE_OPACITY,
+    )
     traces: list = [
-        dict(
-            type="heatmap",
-            x=typed_array(t.astype(np.float32)),
-            y=typed_array(t.astype(np.float32)),
-            z=typed_array(pics.surface),
-            zmin=0,
-            zmax=zmax,
-            colorscale=scale,
-            showscale=False,
-            opacity=0.8,
-            hoverinfo="skip",
-        ),
         _points_trace(*train, pics.n_classes, theme, name="train", edge="#ffffff"),
     ]
     if test is not None and len(test[0]):
@@ -290,7 +352,8 @@ def surface_figure(
     if clickable:
         traces.append(click_layer())
     axis = dict(range=[-EXTENT, EXTENT], zeroline=False, showgrid=False, fixedrange=True,
-                showline=True, mirror=True, linecolor=MUTED, dtick=2)  # fmt: skip
+                showline=True, mirror=True, linecolor=MUTED, dtick=2, automargin=False)  # fmt: skip
+    room = _label_room(theme)
     layout = base_layout(
         theme,
         height=int(theme.height * 1.45),
@@ -300,7 +363,8 @@ def surface_figure(
         clickmode="event+select",
         dragmode="pan" if clickable else False,  # points mode: a click selects
         hovermode="closest",
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        margin=dict(l=room, r=10, t=40 if title else 10, b=room),
+        images=[image],
     )
     return _figure(traces, layout)
 
@@ -326,6 +390,77 @@ def tile_centres(tiles: list[list[np.ndarray]]) -> list[list[tuple[float, float]
             [(x, height - offset - r * (TILE + GAP_Y) - TILE / 2) for r in range(len(column))]
         )
     return centres
+
+
+def _line_opacity(width: int) -> float:
+    return 0.35 + 0.65 * (width + 1) / len(WIDTHS)
+
+
+def connections(
+    centres: list[list[tuple[float, float]]], coefs: Sequence[np.ndarray]
+) -> list[tuple[bool, int, np.ndarray]]:
+    """The connections between columns, grouped by sign and size (one line trace each).
+
+    Parameters
+    ----------
+    centres : list of list of (float, float)
+        :func:`tile_centres`.
+    coefs : sequence of ndarray
+        ``coefs[i]``: the weights from column ``i`` to ``i + 1``.
+
+    Returns
+    -------
+    list of (bool, int, ndarray)
+        ``(positive, width bin, segments)``: the bin indexes :data:`WIDTHS` (the
+        weight's size against the largest one); the segments are rows of
+        ``(x0, y0, x1, y1, weight)`` from a tile's right edge to the next one's left edge.
+    """
+    segments = []
+    for i, W in enumerate(coefs):
+        if i + 1 >= len(centres):
+            break
+        if not centres[i] or not centres[i + 1]:
+            continue
+        a = np.asarray(centres[i], dtype=float)
+        b = np.asarray(centres[i + 1], dtype=float)
+        w = np.zeros((len(a), len(b)))
+        rows, cols = min(W.shape[0], len(a)), min(W.shape[1], len(b))
+        w[:rows, :cols] = W[:rows, :cols]
+        ia, ib = (
+            k.ravel() for k in np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
+        )
+        segments.append(
+            np.column_stack(
+                [a[ia, 0] + TILE / 2, a[ia, 1], b[ib, 0] - TILE / 2, b[ib, 1], w.ravel()]
+            )
+        )
+    lines = np.concatenate(segments) if segments else np.zeros((0, 5))
+    lines = lines[np.isfinite(lines[:, 4])]
+    top = float(np.abs(lines[:, 4]).max()) if len(lines) else 0.0
+    size = np.abs(lines[:, 4]) / top if top > 0 else np.zeros(len(lines))
+    bins = np.minimum((size * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
+    positive = lines[:, 4] >= 0
+    groups = []
+    for sign in (False, True):
+        for width in range(len(WIDTHS)):
+            chosen = lines[(positive == sign) & (bins == width)]
+            if len(chosen):
+                groups.append((sign, width, chosen))
+    return groups
+
+
+def tile_picture(
+    tiles: list[list[np.ndarray]], centres: list[list[tuple[float, float]]], height: int
+) -> np.ndarray:
+    """Every tile in one byte picture (row 0 at the top), :data:`GAP` between them."""
+    width = max(len(tiles) * (TILE + GAP_X) - GAP_X, TILE)
+    z = np.full((height, width), GAP, dtype=np.uint8)
+    for c, column in enumerate(tiles):
+        left = c * (TILE + GAP_X)
+        for (_, yc), tile in zip(centres[c], column, strict=True):
+            top = height - round(yc + TILE / 2)
+            z[top : top + TILE, left : left + TILE] = tile[::-1]  # the tile's row 0: x₂ low
+    return z
 
 
 def network_figure(
@@ -359,56 +494,41 @@ def network_figure(
     height = rows * (TILE + GAP_Y)
     centres = tile_centres(tiles)
     traces: list = []
-    # connections first (under the tiles), bucketed by sign and size
-    top = max((float(np.abs(W).max()) for W in coefs if W.size), default=0.0)
-    buckets: dict[tuple[int, int], tuple[list, list]] = {}
-    for i, W in enumerate(coefs):
-        if i + 1 >= len(centres):
-            break
-        for a, (x0, y0) in enumerate(centres[i]):
-            for b, (x1, y1) in enumerate(centres[i + 1]):
-                w = float(W[a, b]) if a < W.shape[0] and b < W.shape[1] else 0.0
-                if not np.isfinite(w):
-                    continue
-                size = abs(w) / top if top > 0 else 0.0
-                width = min(int(size * len(WIDTHS)), len(WIDTHS) - 1)
-                xs, ys = buckets.setdefault((int(w >= 0), width), ([], []))
-                xs += [x0 + TILE / 2, x1 - TILE / 2, None]
-                ys += [y0, y1, None]
-    for (positive, width), (xs, ys) in sorted(buckets.items()):
+    for positive, width, chosen in connections(centres, coefs):
+        gap = np.full(len(chosen), np.nan)  # NaN between segments: the line breaks there
+        xs = np.column_stack([chosen[:, 0], chosen[:, 2], gap]).ravel()
+        ys = np.column_stack([chosen[:, 1], chosen[:, 3], gap]).ravel()
         traces.append(
             dict(
                 type="scatter",
-                x=xs,
-                y=ys,
+                x=typed_array(xs.astype(np.float32)),
+                y=typed_array(ys.astype(np.float32)),
                 mode="lines",
                 hoverinfo="skip",
                 line=dict(
-                    color=BLUE if positive else ORANGE, width=WIDTHS[width] * theme.line_width / 2
+                    color=BLUE if positive else ORANGE,
+                    width=WIDTHS[width] * theme.line_width / 2,
                 ),
-                opacity=0.35 + 0.65 * (width + 1) / len(WIDTHS),
+                opacity=_line_opacity(width),
             )
         )
-    for c, column in enumerate(tiles):
-        if not column:
-            continue
-        z = np.full((height, TILE), GAP, dtype=np.uint8)
-        for (_, yc), tile in zip(centres[c], column, strict=True):
-            bottom = round(yc - TILE / 2)
-            z[bottom : bottom + TILE, :] = tile
-        traces.append(
+    width = len(tiles) * (TILE + GAP_X) - GAP_X
+    images = []
+    if any(tiles):
+        z = tile_picture(tiles, centres, height)
+        images.append(
             dict(
-                type="heatmap",
-                z=typed_array(z),
-                x0=c * (TILE + GAP_X) + 0.5,
-                dx=1,
-                y0=0.5,
-                dy=1,
-                zmin=0,
-                zmax=255,
-                colorscale=DIVERGING,
-                showscale=False,
-                hoverinfo="skip",
+                source=png_uri(z, palette(DIVERGING), transparent=GAP),
+                xref="x",
+                yref="y",
+                x=0,
+                y=height,
+                sizex=z.shape[1],
+                sizey=height,
+                sizing="stretch",
+                xanchor="left",
+                yanchor="top",
+                layer="above",
             )
         )
     annotations = [
@@ -433,7 +553,6 @@ def network_figure(
         )
         for c, title in enumerate(column_titles)
     ]
-    width = len(tiles) * (TILE + GAP_X) - GAP_X
     axis = dict(visible=False, fixedrange=True)
     layout = base_layout(
         theme,
@@ -441,9 +560,100 @@ def network_figure(
         xaxis=dict(axis, range=[-30, width + 2]),
         yaxis=dict(axis, range=[-2, height + 14], scaleanchor="x"),
         annotations=annotations,
+        images=images,
         margin=dict(l=5, r=5, t=5, b=5),
     )
     return _figure(traces, layout)
+
+
+def network_svg(
+    pics: Pictures,
+    coefs: Sequence[np.ndarray],
+    theme: Theme,
+    *,
+    input_labels: Sequence[str],
+    column_titles: Sequence[str],
+    title: str = "",
+    width_px: int = 600,
+) -> str:
+    """The network as one inline SVG: every neuron's picture, the connections, the labels.
+
+    What :func:`network_figure` shows, drawn by the browser itself: one image
+    for all tiles, one path per colour and width for the connections, text for
+    the labels. A Play tick replaces it for a few milliseconds of the
+    browser's time, where a plotly figure of the same takes hundreds.
+
+    Parameters
+    ----------
+    pics : Pictures
+        ``pics.tiles``: inputs, hidden layers, output.
+    coefs : sequence of ndarray
+        The weights drawn between the columns (``coefs[i]``: column ``i`` to ``i + 1``).
+    theme : Theme
+        Text and line sizes, in pixels when the drawing is ``width_px`` wide.
+    input_labels : sequence of str
+        Names of the input features, written left of their tiles.
+    column_titles : sequence of str
+        One title per column (``"4 neurons"``...).
+    title : str
+        The drawing's accessible name.
+    width_px : int
+        The width the drawing is expected to get on the page (it fills its
+        container's width; text keeps its size relative to the drawing).
+
+    Returns
+    -------
+    str
+        ``<svg ...>...</svg>`` on one line (Markdown must not break it up).
+    """
+    tiles = [column for column in pics.tiles]
+    rows = max(_column_heights(tiles), 1)
+    height = rows * (TILE + GAP_Y)
+    centres = tile_centres(tiles)
+    width = max(len(tiles) * (TILE + GAP_X) - GAP_X, TILE)
+    label = max(10, theme.font_size - 2)
+    small = max(10, theme.font_size - 3)
+    longest = max((len(t) for t in input_labels), default=0)
+    # units of the drawing per pixel: the labels' room depends on it and the other way round
+    left = 2.0
+    for _ in range(3):
+        unit = (width + left + 2) / width_px
+        left = 0.55 * label * unit * longest + 4 * unit + 2
+    top = small * unit * 1.4 + 2
+    parts = []
+    for positive, size, chosen in connections(centres, coefs):
+        path = "".join(
+            f"M{x0:.1f} {height - y0:.1f}L{x1:.1f} {height - y1:.1f}"
+            for x0, y0, x1, y1, _ in chosen
+        )
+        stroke = WIDTHS[size] * theme.line_width / 2 * unit
+        parts.append(
+            f'<path d="{path}" fill="none" stroke="{BLUE if positive else ORANGE}" '
+            f'stroke-width="{stroke:.2f}" stroke-opacity="{_line_opacity(size):.2f}"/>'
+        )
+    if any(tiles):
+        source = png_uri(tile_picture(tiles, centres, height), palette(DIVERGING), transparent=GAP)
+        parts.append(
+            f'<image href="{source}" x="0" y="0" width="{width}" height="{height}" '
+            f'preserveAspectRatio="none"/>'
+        )
+    for text, (x, y) in zip(input_labels, centres[0] if centres else [], strict=False):
+        parts.append(
+            f'<text x="{x - TILE / 2 - 2 * unit:.1f}" y="{height - y:.1f}" text-anchor="end" '
+            f'dominant-baseline="central" font-size="{label * unit:.2f}">{escape(text)}</text>'
+        )
+    for c, text in enumerate(column_titles):
+        parts.append(
+            f'<text x="{c * (TILE + GAP_X) + TILE / 2:.1f}" y="{-2 * unit:.1f}" '
+            f'text-anchor="middle" font-size="{small * unit:.2f}">{escape(text)}</text>'
+        )
+    box = f"{-left:.1f} {-top:.1f} {width + left + 2:.1f} {height + top + 2:.1f}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" width="100%" role="img" '
+        f'aria-label="{escape(title)}" fill="currentColor" style="display:block">'
+        + "".join(parts)
+        + "</svg>"
+    )
 
 
 def loss_figure(
@@ -459,6 +669,7 @@ def loss_figure(
     marker: int | None = None,
 ) -> go.Figure:
     """Training and test loss per epoch; a dashed line at ``marker`` (the epoch shown)."""
+    room = _label_room(theme)
     traces = [
         dict(
             type="scatter",
@@ -489,12 +700,25 @@ def loss_figure(
         height=int(theme.height * 0.7),
         showlegend=True,
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-        xaxis=dict(title=dict(text=epoch_label), fixedrange=True, rangemode="tozero"),
-        yaxis=dict(title=dict(text=loss_label), fixedrange=True, rangemode="tozero"),
+        xaxis=dict(
+            title=dict(text=epoch_label), fixedrange=True, rangemode="tozero", automargin=False
+        ),
+        yaxis=dict(
+            title=dict(text=loss_label), fixedrange=True, rangemode="tozero", automargin=False
+        ),
         shapes=shapes,
-        margin=dict(l=10, r=10, t=30, b=10),
+        margin=dict(l=room + theme.tick_size, r=10, t=room, b=room),
     )
     return _figure(traces, layout)
+
+
+def _label_room(theme: Theme) -> int:
+    """Pixels of margin for an axis's tick labels and title.
+
+    Fixed margins, not plotly's ``automargin``: an automatic margin that grows
+    makes plotly draw the whole figure a second time, on every Play tick.
+    """
+    return int(theme.tick_size * 3.4) + 6
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:

@@ -21,6 +21,8 @@ Point = tuple[float, float, float]
 MAX_POINTS = 1000
 """Most own points a session keeps (more would only slow every epoch down)."""
 MAX_CSV_CHARS = 200_000
+MAX_UPLOAD_BYTES = 200_000
+"""Largest CSV file read (the uploader itself refuses files over 1 MB)."""
 CSV_HEADER = ("x1", "x2", "label")
 
 
@@ -126,6 +128,35 @@ def read_csv(text: str, n_classes: int) -> tuple[list[Point], list[Message]]:
             Message("playground.csv_extra", {"count": extra, "max": MAX_POINTS}, Severity.WARNING)
         )
     return points, messages
+
+
+def read_upload(data: bytes | None, n_classes: int) -> tuple[list[Point], list[Message]]:
+    """Points from an uploaded CSV file's bytes: checked, decoded, then read by :func:`read_csv`.
+
+    Parameters
+    ----------
+    data : bytes or None
+        The file's contents (UTF-8, with or without a byte-order mark).
+    n_classes : int
+        The data set's classes (0: regression), for checking the labels.
+
+    Returns
+    -------
+    points : list of tuple
+    messages : list of Message
+        An error for an empty, too large, or not-text file, else :func:`read_csv`'s.
+    """
+    if not data or not data.strip():
+        return [], [Message("playground.csv_file_empty")]
+    if len(data) > MAX_UPLOAD_BYTES:
+        return [], [Message("playground.csv_file_too_big", {"max": MAX_UPLOAD_BYTES // 1000})]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [Message("playground.csv_file_not_text")]
+    if "\x00" in text:
+        return [], [Message("playground.csv_file_not_text")]
+    return read_csv(text, n_classes)
 
 
 def write_csv(parts: Iterable[tuple[str, np.ndarray, np.ndarray]]) -> str:
