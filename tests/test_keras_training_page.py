@@ -245,3 +245,23 @@ def test_without_the_data_the_page_offers_the_download_and_the_offline_sets(tmp_
             from keras.src.backend import config
 
             config._KERAS_DIR = keras_dir
+
+
+def test_the_live_view_polls_fast_only_while_a_run_starts_or_stops():
+    from types import SimpleNamespace
+
+    from nnplay.keras_lab import training
+    from nnplay.ui import keras_training as page
+
+    def run(state, starting=False, active=True):
+        return SimpleNamespace(
+            active=active, state=state, progress=lambda: SimpleNamespace(starting=starting)
+        )
+
+    assert page.poll_every(None) is None
+    assert page.poll_every(run(training.FINISHED, active=False)) is None
+    assert page.poll_every(run(training.QUEUED)) == page.POLL_QUEUED_S
+    assert page.poll_every(run(training.RUNNING, starting=True)) == page.POLL_CHANGING_S
+    assert page.poll_every(run(training.STOPPING)) == page.POLL_CHANGING_S
+    assert page.poll_every(run(training.RUNNING)) == page.POLL_S
+    assert page.POLL_CHANGING_S < page.POLL_S < page.POLL_QUEUED_S

@@ -50,6 +50,8 @@ PENDING_KEY = f"{PREFIX}_pending"
 POLL_KEY = f"{PREFIX}_poll"
 POLL_S = 1.0  # how often the live view refreshes while a run trains
 POLL_QUEUED_S = 3.0  # ... and while it waits for a slot
+POLL_CHANGING_S = 0.25  # ... and while it starts or stops (a moment: show it when it has)
+STOP_WAIT_S = 0.5  # Stop waits this long for the run to end, so its own rerun says so
 
 log = logging.getLogger("nnplay")
 t = ui.t
@@ -175,10 +177,15 @@ def resume(plan: planning.Plan) -> None:
 
 
 def stop() -> None:
-    """Callback: ask the run to stop after the current batch."""
+    """Callback: ask the run to stop after the current batch, and wait a moment for it.
+
+    A run stops within one batch and hands its weights back; most have ended
+    before this rerun draws the page, which then says "Stopped" at once.
+    """
     run = get_run()
     if run is not None:
         run.stop()
+        run.wait(STOP_WAIT_S)
 
 
 def reset() -> None:
@@ -272,7 +279,7 @@ def status(progress: training.Progress) -> None:
             icon=":material/hourglass_top:",
         )
     elif state == training.RUNNING and progress.starting:
-        st.info(t("keras_training.state_starting"), icon=":material/hourglass_top:")
+        st.progress(0.0, text=t("keras_training.state_starting"))
     elif state in (training.RUNNING, training.STOPPING):
         left = "–" if progress.seconds_left is None else f"{progress.seconds_left:.0f}"
         text = t(
@@ -362,7 +369,11 @@ def poll_every(run: training.TrainingRun | None) -> float | None:
     """Seconds between refreshes of the live view: none unless the run is active."""
     if run is None or not run.active:
         return None
-    return POLL_QUEUED_S if run.state == training.QUEUED else POLL_S
+    if run.state == training.QUEUED:
+        return POLL_QUEUED_S
+    if run.state == training.STOPPING or run.progress().starting:
+        return POLL_CHANGING_S
+    return POLL_S
 
 
 def live_fragment(run: training.TrainingRun | None) -> None:
