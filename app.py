@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nnplay import ui
-from nnplay.sitemap import HOME, PAGES, page_for
+from nnplay.sitemap import HOME, PAGES
 
 st.set_page_config(page_title="nnplay", page_icon="🧠", layout="wide")
 ui.init_session()
@@ -21,4 +21,4 @@ navigation = st.navigation(
     ]
 )
 ui.sidebar()
-ui.run_page(navigation.run, needs=page_for(navigation.url_path).needs)
+ui.run_page(navigation.run)

@@ -17,10 +17,10 @@ _original_run_page = ui.run_page
 timings_ms: list[float] = []
 
 
-def _timed_run_page(page: Callable[[], None], **options) -> None:
+def _timed_run_page(page: Callable[[], None]) -> None:
     started = time.perf_counter()
     try:
-        _original_run_page(page, **options)
+        _original_run_page(page)
     finally:
         timings_ms.append((time.perf_counter() - started) * 1000)
 

@@ -24,17 +24,12 @@ class PageInfo:
         A ``:material/...:`` icon (Streamlit ships the font; emoji need system fonts).
     uses_tensorflow : bool
         Whether the page imports TensorFlow (it shows a spinner while it loads).
-    needs : tuple of str
-        The heavy modules of :data:`nnplay.warmup.MODULES` the page imports: the
-        background warm-up gives way to a page that needs none of them still to
-        come (:func:`nnplay.warmup.start`).
     """
 
     slug: str
     path: str
     icon: str
     uses_tensorflow: bool = False
-    needs: tuple[str, ...] = ()
 
     @property
     def title_key(self) -> str:
@@ -54,30 +49,16 @@ HOME = PageInfo("home", "pages/home.py", ":material/home:")
 
 LESSONS: list[PageInfo] = [
     PageInfo("logic", "pages/logic.py", ":material/lightbulb:"),
-    PageInfo(
-        "perceptron", "pages/perceptron.py", ":material/scatter_plot:", needs=("nnplay.perceptron",)
-    ),
-    PageInfo("xor", "pages/xor.py", ":material/hub:", needs=("nnplay.perceptron", "nnplay.mlp")),
-    PageInfo("playground", "pages/playground.py", ":material/grain:", needs=("nnplay.mlp",)),
-    PageInfo(
-        "keras_builder",
-        "pages/keras_builder.py",
-        ":material/stacks:",
-        uses_tensorflow=True,
-        needs=("nnplay.perceptron", "keras"),
-    ),
+    PageInfo("perceptron", "pages/perceptron.py", ":material/scatter_plot:"),
+    PageInfo("xor", "pages/xor.py", ":material/hub:"),
+    PageInfo("playground", "pages/playground.py", ":material/grain:"),
+    PageInfo("keras_builder", "pages/keras_builder.py", ":material/stacks:", uses_tensorflow=True),
     PageInfo(
         "keras_training",
         "pages/keras_training.py",
         ":material/model_training:",
         uses_tensorflow=True,
-        needs=("nnplay.perceptron", "keras"),
     ),
 ]
 
 PAGES: list[PageInfo] = [HOME, *LESSONS]
-
-
-def page_for(url_path: str) -> PageInfo:
-    """The page served at ``url_path`` (``""`` is the home page)."""
-    return next((p for p in PAGES if p.slug == url_path), HOME)

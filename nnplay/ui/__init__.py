@@ -332,12 +332,10 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def run_page(page: Callable[[], None], needs: tuple[str, ...] = ()) -> None:
+def run_page(page: Callable[[], None]) -> None:
     """Run the selected page; turn an unexpected error into a friendly message.
 
-    ``needs`` names the warm-up's modules the page imports
-    (:attr:`nnplay.sitemap.PageInfo.needs`): the warm-up gives way to the run
-    when none of them is still to come. Streamlit's own control flow (rerun, stop) passes through untouched: it
+    Streamlit's own control flow (rerun, stop) passes through untouched: it
     derives from ``BaseException``. The traceback goes to the server log only.
     A resumed session's first run ends here in a rerun with the browser's
     widget states (:func:`nnplay.ui.resume.finish`).
@@ -345,8 +343,7 @@ def run_page(page: Callable[[], None], needs: tuple[str, ...] = ()) -> None:
     _entry.active = True
     try:
         try:
-            with warmup.page_running(needs):
-                page()
+            page()
         except Exception:
             log.exception("page failed")
             st.error(t("common.unexpected_error"), icon=":material/error:")
