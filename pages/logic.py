@@ -3,19 +3,19 @@
 import streamlit as st
 
 from nnplay import logic, ui
-from nnplay.charts.logic import network_figure
+from nnplay.charts.logic import network_svg
 from nnplay.ui.page_state import PageState
 
 t = ui.t
 page = PageState("logic")
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def diagram(name: str, a: int, b: int, presenter: bool, label: str):
-    """The diagram of one network for one input state (figures are read-only)."""
+@st.cache_data(max_entries=128, show_spinner=False)
+def diagram(name: str, a: int, b: int, presenter: bool, label: str, title: str) -> str:
+    """The diagram of one network for one input state, an inline SVG."""
     network = logic.XOR_NETWORK if name == "xor" else logic.NETWORKS[name]
     state = network.activations(A=a, B=b)
-    return network_figure(network, state, ui.theme_for(presenter), output_label=label)
+    return network_svg(network, state, ui.theme_for(presenter), output_label=label, title=title)
 
 
 ui.page_header("logic")
@@ -34,7 +34,10 @@ for column, (name, network) in zip(st.columns(len(networks)), networks, strict=T
     with column, st.container(border=True):
         st.markdown(f"**{t(f'logic.net_{name}')}**")
         st.latex(network.formula)
-        ui.plot(diagram(name, a, b, ui.presenter(), f"C = {output}"), key=f"logic_fig_{name}")
+        title = t(f"logic.net_{name}")
+        st.markdown(
+            diagram(name, a, b, ui.presenter(), f"C = {output}", title), unsafe_allow_html=True
+        )
         threshold_form = network.neurons["C"].to_threshold().inequality()
         st.markdown(t("logic.threshold_form", rule=f"${threshold_form}$"))
         ui.truth_table(network.truth_table(), row)
@@ -72,7 +75,10 @@ st.latex(logic.XOR_NETWORK.formula)
 xor_state = logic.XOR_NETWORK.activations(A=a, B=b)
 fig_col, table_col = st.columns([3, 2])
 with fig_col:
-    ui.plot(diagram("xor", a, b, ui.presenter(), f"C = {xor_state['C']}"), key="logic_fig_xor")
+    label = f"C = {xor_state['C']}"
+    st.markdown(
+        diagram("xor", a, b, ui.presenter(), label, t("logic.xor_heading")), unsafe_allow_html=True
+    )
 with table_col:
     for name, neuron in logic.XOR_NETWORK.neurons.items():
         st.markdown(f"${neuron.to_threshold().latex(name)}$")

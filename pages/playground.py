@@ -440,16 +440,18 @@ def live() -> None:
     out_col, diagram_col = (st.container(), st.container()) if present else st.columns([2, 3])
     with out_col:
         st.markdown(f"**{t('playground.output_heading')}**")
-        figure = charts.surface_figure(
-            pics,
-            theme,
-            train=(sess.split.X_train, sess.split.y_train),
-            test=(sess.X_test, sess.y_test) if values["test"] else None,
-            own=(sess.own_X, sess.own_y),
-            clickable=clickable,
-        )
-        config = {"displaylogo": False, "displayModeBar": False}
-        if clickable:
+        train = (sess.split.X_train, sess.split.y_train)
+        test = (sess.X_test, sess.y_test) if values["test"] else None
+        mine = (sess.own_X, sess.own_y)
+        if not paused:
+            # While Play runs, an inline SVG: a plotly redraw on every tick costs the
+            # browser far more than the tick itself (bench/bench_playground_browser.py).
+            svg = charts.surface_svg(pics, theme, train=train, test=test, own=mine,
+                                     title=t("playground.output_heading"))  # fmt: skip
+            st.markdown(svg, unsafe_allow_html=True)
+        elif clickable:
+            figure = charts.surface_figure(pics, theme, train=train, test=test, own=mine,
+                                           clickable=True)  # fmt: skip
             # a new chart after every click taken (refused ones too): it starts unselected
             clicks = st.session_state.get("playground_clicks", 0)
             chart_key = f"playground_plane_{clicks}"
@@ -458,7 +460,7 @@ def live() -> None:
                 key=chart_key,
                 on_select="rerun",
                 selection_mode="points",
-                config=config,
+                config={"displaylogo": False, "displayModeBar": False},
                 width="stretch",
             )
             where = own.from_selection(event)
@@ -468,7 +470,8 @@ def live() -> None:
                 st.rerun()  # the whole page: the data and the CSV changed
             st.caption(t("playground.click_hint"))
         else:
-            st.plotly_chart(figure, key="playground_plane_live", config=config, width="stretch")
+            figure = charts.surface_figure(pics, theme, train=train, test=test, own=mine)
+            ui.plot(figure, key="playground_plane_live")
     with diagram_col:
         st.markdown(f"**{t('playground.diagram_heading')}**")
         titles = [t("playground.column_inputs")]
@@ -490,20 +493,22 @@ def live() -> None:
         )
         st.caption(t("playground.diagram_caption"))
     epochs, train_loss, test_loss = history.curve()
-    ui.plot(
-        charts.loss_figure(
-            epochs,
-            train_loss,
-            test_loss,
-            theme,
-            train_label=t("playground.train_loss"),
-            test_label=t("playground.test_loss"),
-            epoch_label=t("playground.epoch"),
-            loss_label=t("playground.loss"),
-            marker=snap.epoch if snap and view is not None else None,
-        ),
-        key="playground_fig_loss",
+    loss_labels = dict(
+        train_label=t("playground.train_loss"),
+        test_label=t("playground.test_loss"),
+        epoch_label=t("playground.epoch"),
+        loss_label=t("playground.loss"),
     )
+    if not paused:
+        st.markdown(
+            charts.loss_svg(epochs, train_loss, test_loss, theme, **loss_labels),
+            unsafe_allow_html=True,
+        )
+    else:
+        marker = snap.epoch if snap and view is not None else None
+        figure = charts.loss_figure(epochs, train_loss, test_loss, theme, **loss_labels,
+                                    marker=marker)  # fmt: skip
+        ui.plot(figure, key="playground_fig_loss")
     dead = sess.dead_neurons(view)
     if dead:
         st.info(t("playground.dead_neurons", count=dead), icon=":material/info:")

@@ -397,6 +397,14 @@ SWEPT_TYPES = (
     "text_input",
     "text_area",
     "button_group",
+    "file_uploader",
+)
+FILES = (  # (name, content, type) as a browser sends them
+    ("points.csv", b"x1,x2,label\n1,2,1\n-3,0.5,0\n", "text/csv"),
+    ("empty.csv", b"", "text/csv"),
+    ("broken.csv", b"1;2;oops\n\"unclosed,\n", "text/csv"),
+    ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"),
+    ("many.csv", b"0.5,0.5,1\n" * 40_000, "text/csv"),
 )
 TEXTS = (
     "",
@@ -501,6 +509,8 @@ def candidates(widget, rng: random.Random) -> list[Candidate]:
             k = rng.randint(1, min(n, limit))
             found.append(Candidate("options", tuple(sorted(rng.sample(range(n), k)))))
         return found
+    if kind == "file_uploader":
+        return [Candidate("file", f) for f in FILES] + [Candidate("file", None)]
     if kind in ("text_input", "text_area"):
         found = [Candidate("text", text) for text in TEXTS]
         if widget.proto.max_chars:

@@ -40,6 +40,9 @@ _TEXT_SIZES = """() => {
                  + ' .js-plotly-plot .legendtext, .js-plotly-plot .g-xtitle text,'
                  + ' .js-plotly-plot .g-ytitle text, .js-plotly-plot .annotation-text,'
                  + ' .js-plotly-plot .gtitle, .js-plotly-plot .updatemenu-item-text'),
+    // inline SVG diagrams: the text's height as drawn, in pixels
+    diagram: shown('[data-testid="stMain"] svg.nnplay-diagram text')
+      .map(e => e.getBoundingClientRect().height),
   };
 }"""
 
@@ -71,6 +74,7 @@ def test_presenter_mode_is_readable_from_the_back_row(projector, app_url, info):
     assert min(sizes["metric"], default=99) >= 1.5 * min(sizes["body"]), sizes["metric"]
     # chart text: ticks, legends, titles, annotations, buttons
     assert min(sizes["chart"], default=99) >= 20, sorted(sizes["chart"])[:5]
+    assert min(sizes["diagram"], default=99) >= 20, sorted(sizes["diagram"])[:5]
     screenshot(projector, f"{info.slug}-en-presenter-1920")
 
 
@@ -86,8 +90,8 @@ def _diagram_outputs(tab, expected):
 
     Polls: after a click, the old diagrams stay on screen until the rerun's arrive.
     """
-    script = """() => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
-                  .map(e => e.textContent.trim()).filter(t => t.startsWith('C ='))"""
+    script = """() => Array.from(document.querySelectorAll('svg.nnplay-diagram text.output'))
+                  .map(e => e.textContent.trim())"""
     try:
         check = f"(expected) => JSON.stringify(({script})()) === JSON.stringify(expected)"
         tab.wait_for_function(check, arg=expected)
@@ -149,7 +153,7 @@ _TOP = """(selector) => Array.from(document.querySelectorAll(selector))
 @pytest.mark.parametrize(
     ("slug", "controls", "figure"),
     [
-        ("logic", '[data-testid="stCheckbox"]', '[data-testid="stPlotlyChart"]'),
+        ("logic", '[data-testid="stCheckbox"]', "svg.nnplay-diagram"),
         ("perceptron", '[data-testid="stNumberInput"]', '[data-testid="stPlotlyChart"]'),
         ("xor", '[data-testid="stFormSubmitButton"]', '[data-testid="stPlotlyChart"]'),
     ],

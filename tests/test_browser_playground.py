@@ -18,9 +18,9 @@ def epoch(tab) -> int:
 
 
 def surface(tab) -> str:
-    """The output picture as the browser drew it (the heatmap's image)."""
-    chart = tab.locator('[data-testid="stPlotlyChart"]').first
-    return chart.locator("image").first.get_attribute("href") or ""
+    """The output picture as the browser drew it: an SVG while Play runs, else plotly's."""
+    picture = tab.locator('svg.nnplay-surface image, [data-testid="stPlotlyChart"] image')
+    return picture.first.get_attribute("href") or ""
 
 
 def test_play_click_a_point_scrub_and_open_in_the_builder(tab, app_url):

@@ -130,29 +130,31 @@ def test_threshold_inequality_is_the_condition_alone():
 @pytest.mark.parametrize("name", [*logic.NETWORKS, "xor"])
 @pytest.mark.parametrize(("a", "b"), [(0, 0), (0, 1), (1, 0), (1, 1)])
 def test_diagram_draws_every_connection_and_lights_the_active_ones(name, a, b):
-    from nnplay.charts.logic import network_figure
-    from nnplay.charts.theme import EXCITATORY, INHIBITORY, NORMAL
+    import re
+
+    from nnplay.charts.logic import network_svg
+    from nnplay.charts.theme import NORMAL
 
     network = logic.XOR_NETWORK if name == "xor" else logic.NETWORKS[name]
     state = network.activations(A=a, B=b)
-    fig = network_figure(network, state, NORMAL)
-    *links, nodes = fig.data
-    heads = {"arrow": 0, "circle": 0}
-    active = {"arrow": 0, "circle": 0}
-    for trace in links:
-        drawn = [
-            s for s, size in zip(trace.marker.symbol, trace.marker.size, strict=True) if size > 0
-        ]
-        for symbol in drawn:
-            heads[symbol] += 1
-            active[symbol] += trace.line.color in (EXCITATORY, INHIBITORY)
-    excitatory = sum(sum(n.excitatory.values()) for n in network.neurons.values())
-    inhibitory = sum(len(n.inhibitory) for n in network.neurons.values())
-    assert heads == {"arrow": excitatory, "circle": inhibitory}  # a weight of 2: two arrows
-    assert active["arrow"] == sum(
-        count * state[src] for n in network.neurons.values() for src, count in n.excitatory.items()
-    )
-    assert active["circle"] == sum(
-        state[src] for n in network.neurons.values() for src in n.inhibitory
-    )
-    assert list(nodes.customdata) == [state[n] for n in nodes.text]
+    svg = network_svg(network, state, NORMAL, output_label=f"C = {state['C']}", title="t<")
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "\n" not in svg
+    groups = re.findall(r'<g class="(excitatory|inhibitory)( on)?">(.*?)</g>', svg)
+    heads = {"excitatory": 0, "inhibitory": 0}
+    active = {"excitatory": 0, "inhibitory": 0}
+    for kind, on, body in groups:
+        heads[kind] += body.count('class="head"')
+        active[kind] += body.count('class="head"') if on else 0
+    neurons = network.neurons.values()
+    assert heads == {  # a weight of 2: two arrows
+        "excitatory": sum(sum(n.excitatory.values()) for n in neurons),
+        "inhibitory": sum(len(n.inhibitory) for n in neurons),
+    }
+    assert active == {
+        "excitatory": sum(c * state[s] for n in neurons for s, c in n.excitatory.items()),
+        "inhibitory": sum(state[s] for n in neurons for s in n.inhibitory),
+    }
+    drawn = dict(re.findall(r'data-name="(\w+)" data-value="(\d)"', svg))
+    assert drawn == {n: str(v) for n, v in state.items()}
+    assert re.findall(r'class="output"[^>]*>([^<]*)<', svg) == [f"C = {state['C']}"]
+    assert 'aria-label="t&lt;"' in svg

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from gradients import finite_differences
 from sklearn.base import clone, is_classifier
 
 from nnplay import xor_lab
@@ -43,25 +44,6 @@ def _model(hidden, act, output, loss, X, y, seed=0):
     return model
 
 
-def _finite_differences(model, X, y, h=1e-6):
-    grads = []
-    for params in (model.coefs_, model.intercepts_):
-        layer_grads = []
-        for P in params:
-            G = np.zeros_like(P)
-            for index in np.ndindex(P.shape):
-                old = P[index]
-                P[index] = old + h
-                up = model.loss_value(X, y)
-                P[index] = old - h
-                down = model.loss_value(X, y)
-                P[index] = old
-                G[index] = (up - down) / (2 * h)
-            layer_grads.append(G)
-        grads.append(layer_grads)
-    return grads
-
-
 def _relative_error(a, b):
     a, b = np.concatenate([g.ravel() for g in a]), np.concatenate([g.ravel() for g in b])
     return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
@@ -73,7 +55,7 @@ def test_backprop_matches_finite_differences(hidden, act, output, loss):
     model = _model(hidden, act, output, loss, X, y)
     value, coef_grads, intercept_grads = model.gradients(X, y)
     assert value == pytest.approx(model.loss_value(X, y))
-    numeric_coefs, numeric_intercepts = _finite_differences(model, X, y)
+    numeric_coefs, numeric_intercepts = finite_differences(model, X, y)
     assert _relative_error(coef_grads, numeric_coefs) < 1e-6
     assert _relative_error(intercept_grads, numeric_intercepts) < 1e-6
 

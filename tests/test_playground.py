@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+from gradients import finite_differences
 
 from nnplay import i18n
 from nnplay.charts import playground as charts
@@ -40,22 +41,6 @@ def _net(kind, act, hidden, l1=0.0, l2=0.0):
     return model, y
 
 
-def _numeric(model, y, h=1e-6):
-    grads = []
-    for P in [*model.coefs_, *model.intercepts_]:
-        G = np.zeros_like(P)
-        for index in np.ndindex(P.shape):
-            old = P[index]
-            P[index] = old + h
-            up = model.loss_value(X, y)
-            P[index] = old - h
-            down = model.loss_value(X, y)
-            P[index] = old
-            G[index] = (up - down) / (2 * h)
-        grads.append(G)
-    return grads
-
-
 def _relative(a, b):
     a = np.concatenate([g.ravel() for g in a])
     b = np.concatenate([g.ravel() for g in b])
@@ -78,7 +63,8 @@ def test_penalised_gradients_match_finite_differences(kind, act, hidden, l1, l2)
     assert loss == pytest.approx(model.loss_value(X, y, penalty=False) + model.penalty())
     expected = sum(l1 * np.abs(W).sum() + l2 * (W**2).sum() for W in model.coefs_)
     assert model.penalty() == pytest.approx(expected)
-    assert _relative([*dW, *db], _numeric(model, y)) < 1e-6
+    numeric_dW, numeric_db = finite_differences(model, X, y)
+    assert _relative([*dW, *db], [*numeric_dW, *numeric_db]) < 1e-6
 
 
 @pytest.mark.parametrize("kind", ["sigmoid", "softmax", "regression"])
@@ -516,15 +502,6 @@ def test_pictures_are_the_network_over_the_grid():
     np.testing.assert_array_equal(pics.surface.ravel(), charts.to_bytes(2 * p - 1))
     assert [len(c) for c in pics.tiles] == [3, 3, 1]
     assert all(tile.shape == (25, 25) for column in pics.tiles for tile in column)
-    fig = charts.network_figure(
-        pics, s.model.coefs_, __import__("nnplay.charts.theme").charts.theme.NORMAL,
-        input_labels=["a", "b", "c"], column_titles=["i", "h", "o"],
-    )  # fmt: skip
-    # all tiles in one image, the connections in a few line traces: no heatmap to colour
-    assert [tr.type for tr in fig.data if tr.type != "scatter"] == []
-    assert len(fig.layout.images) == 1 and fig.layout.images[0].source.startswith("data:image/png")
-    colours = {tr.line.color for tr in fig.data if tr.type == "scatter"}
-    assert colours <= {charts.BLUE, charts.ORANGE} and len(fig.data) <= 2 * len(charts.WIDTHS)
     svg = charts.network_svg(
         pics, s.model.coefs_, __import__("nnplay.charts.theme").charts.theme.NORMAL,
         input_labels=["a<b", "b", "c"], column_titles=["i", "h", "o"], title="net",
@@ -541,3 +518,41 @@ def test_pictures_are_the_network_over_the_grid():
     pics = charts.pictures(multi.model, multi.settings.features, 4, discretize=True)
     best = multi.model.predict(transform(charts.grid_points(), multi.settings.features))
     np.testing.assert_array_equal(pics.surface.ravel() // 40, best)
+
+
+def test_play_draws_the_same_surface_and_loss_as_svg():
+    import re
+
+    from nnplay.charts.theme import NORMAL
+    from nnplay.playground.data import EXTENT
+
+    s = Session(Settings(layers=(3,)))
+    s.run(0.05, most=5)
+    pics = charts.pictures(s.model, s.settings.features, 2)
+    X = np.array([[0.0, 0.0], [EXTENT, EXTENT], [-EXTENT, 0.0]])
+    y = np.array([0, 1, 1])
+    own = (np.array([[1.0, -1.0]]), np.array([0]))
+    svg = charts.surface_svg(pics, NORMAL, train=(X, y), test=(X[:1], y[:1]), own=own)
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "\n" not in svg
+    circles = re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="[\d.]+" fill="(#\w+)"', svg)
+    assert len(circles) == len(X) + 1 + 1  # training, test and own points
+    placed = [(float(cx), float(cy)) for cx, cy, _ in circles[:3]]
+    assert placed == [(50.0, 50.0), (100.0, 0.0), (0.0, 50.0)]  # x₂ grows upwards
+    assert [fill for *_, fill in circles[:3]] == [charts.ORANGE, charts.BLUE, charts.BLUE]
+    figure = charts.surface_figure(pics, NORMAL, train=(X, y), test=None)
+    assert f'href="{figure.layout.images[0].source}"' in svg  # the very same picture
+    regression = charts.surface_svg(
+        charts.pictures(Session(Settings(data="plane")).model, ("x1", "x2"), 0),
+        NORMAL, train=(X, np.array([-1.0, 0.0, 1.0])), test=None,
+    )  # fmt: skip
+    fills = re.findall(r'<circle [^>]*fill="(#\w+)"', regression)
+    assert fills == [charts.ORANGE, "#ffffff", charts.BLUE]
+
+    epochs, train, test = np.array([0, 1, 2, 3]), np.array([0.8, 0.4, 0.2, 0.1]), np.array([])
+    loss = charts.loss_svg(
+        epochs, train, test, NORMAL, train_label="train", test_label="test",
+        epoch_label="epoch", loss_label="loss",
+    )  # fmt: skip
+    (points,) = re.findall(r'<polyline points="([^"]+)"', loss)  # no test loss: one line
+    xy = np.array([[float(v) for v in p.split(",")] for p in points.split()])
+    assert len(xy) == 4 and (np.diff(xy[:, 0]) > 0).all() and (np.diff(xy[:, 1]) > 0).all()

@@ -1,10 +1,14 @@
-"""Diagrams of logic-neuron networks: neurons light up when they fire."""
+"""Diagrams of logic-neuron networks: neurons light up when they fire.
+
+A diagram is an inline SVG (:func:`network_svg`): the logic page redraws five of
+them on every toggle, which a browser does in a few milliseconds, where five
+plotly figures took it most of a second on a laptop's CPU.
+"""
 
 from __future__ import annotations
 
 import math
-
-import plotly.graph_objects as go
+from html import escape
 
 from nnplay.charts.theme import (
     ACTIVE,
@@ -14,11 +18,8 @@ from nnplay.charts.theme import (
     INHIBITORY_IDLE,
     NODE_EDGE,
     Theme,
-    base_layout,
 )
 from nnplay.logic import LogicNetwork
-
-_PARALLEL_GAP = 0.07  # spacing of parallel excitatory connections, in data units
 
 
 def _layers(network: LogicNetwork) -> list[list[str]]:
@@ -42,71 +43,29 @@ def _positions(network: LogicNetwork) -> dict[str, tuple[float, float]]:
     return pos
 
 
-_HEAD_AT = 0.6  # where a connection's arrowhead sits, from source (0) to target (1)
+_LAYER_SPACING = 120.0  # drawing units between layers
+_ROW_SPACING = 70.0  # ... and per unit of height between neurons of a layer
+_GAP = 7.0  # between the parallel lines of a weight of 2
 
 
-def _connection_traces(
-    network: LogicNetwork,
-    pos: dict[str, tuple[float, float]],
-    state: dict[str, int],
-    theme: Theme,
-) -> list[go.Scatter]:
-    """One line trace per kind of connection (excitatory or inhibitory, active or idle).
-
-    A weight of 2 is two parallel lines. The head, an arrow (excitatory) or a
-    dot (inhibitory), sits past the middle, so it is never hidden by a neuron.
-    """
-    groups: dict[tuple[bool, bool], dict[str, list]] = {}
-    for target, neuron in network.neurons.items():
-        tx, ty = pos[target]
-        links = [(src, n, False) for src, n in neuron.excitatory.items()]
-        links += [(src, 1, True) for src in neuron.inhibitory]
-        for source, count, inhibitory in links:
-            sx, sy = pos[source]
-            length = math.hypot(tx - sx, ty - sy) or 1.0
-            nx, ny = -(ty - sy) / length, (tx - sx) / length  # unit normal
-            group = groups.setdefault((inhibitory, bool(state[source])), {"x": [], "y": []})
-            for k in range(count):
-                shift = (k - (count - 1) / 2) * _PARALLEL_GAP
-                x0, y0 = sx + nx * shift, sy + ny * shift
-                x1, y1 = tx + nx * shift, ty + ny * shift
-                head = (x0 + (x1 - x0) * _HEAD_AT, y0 + (y1 - y0) * _HEAD_AT)
-                group["x"] += [x0, head[0], x1, None]
-                group["y"] += [y0, head[1], y1, None]
-    traces = []
-    for (inhibitory, on), group in sorted(groups.items()):
-        if inhibitory:
-            color = INHIBITORY if on else INHIBITORY_IDLE
-        else:
-            color = EXCITATORY if on else EXCITATORY_IDLE
-        n = len(group["x"]) // 4
-        head = theme.node_size * (0.3 if inhibitory else 0.4)
-        traces.append(
-            go.Scatter(
-                x=group["x"],
-                y=group["y"],
-                mode="lines+markers",
-                line=dict(color=color, width=theme.line_width * (1.8 if on else 1.0)),
-                marker=dict(
-                    symbol=["circle", "circle" if inhibitory else "arrow", "circle", "circle"] * n,
-                    size=[0, head, 0, 0] * n,
-                    angleref="previous",
-                    color=color,
-                ),
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-    return traces
+def _head(x: float, y: float, ux: float, uy: float, size: float, colour: str) -> str:
+    """An arrowhead with its tip at ``(x, y)``, pointing along ``(ux, uy)``."""
+    bx, by = x - ux * size, y - uy * size
+    nx, ny = -uy * size * 0.5, ux * size * 0.5
+    return (
+        f'<polygon class="head" points="{x:.1f},{y:.1f} {bx + nx:.1f},{by + ny:.1f} '
+        f'{bx - nx:.1f},{by - ny:.1f}" fill="{colour}"/>'
+    )
 
 
-def network_figure(
+def network_svg(
     network: LogicNetwork,
     state: dict[str, int],
     theme: Theme,
     *,
     output_label: str = "",
-) -> go.Figure:
+    title: str = "",
+) -> str:
     """Draw ``network`` with the neurons and connections that are active in ``state``.
 
     Parameters
@@ -118,59 +77,87 @@ def network_figure(
     theme : Theme
         Sizes (normal or presenter mode).
     output_label : str
-        Text shown beside the output neuron (e.g. ``"C = 1"``).
+        Text shown below the output neuron (e.g. ``"C = 1"``).
+    title : str
+        The drawing's accessible name.
 
     Returns
     -------
-    go.Figure
-        Excitatory connections are blue arrows (one per connection, so a weight
-        of 2 shows as two arrows), inhibitory ones red with a dot; active ones
-        are drawn bold, idle ones faded. Connections are line traces, not
-        annotations: a browser redraws a page of these diagrams several times
-        faster on every toggle.
+    str
+        ``<svg class="nnplay-diagram" ...>`` on one line. Excitatory connections
+        are blue arrows (one per connection, so a weight of 2 shows as two
+        arrows), inhibitory ones red with a round end; active ones are drawn
+        bold, idle ones faded; a firing neuron is filled.
     """
     pos = _positions(network)
-    annotations = []
-    if output_label:
-        ox, oy = pos[network.output]
-        annotations.append(
-            dict(
-                x=ox,
-                y=oy - 0.55,
-                text=f"<b>{output_label}</b>",
-                showarrow=False,
-                font=dict(size=theme.font_size + 4),
-            )
-        )
     n_layers = max(x for x, _ in pos.values()) + 1
     spread = max(abs(y) for _, y in pos.values()) + 0.8
-    layout = base_layout(
-        theme,
-        annotations=annotations,
-        xaxis=dict(visible=False, range=[-0.4, n_layers - 0.6]),
-        yaxis=dict(visible=False, range=[-spread, spread]),
-        height=int(theme.height * 0.8),
-        margin=dict(l=5, r=5, t=5, b=5),
-        dragmode=False,
-    )
-    names = list(pos)
-    return go.Figure(
-        [
-            *_connection_traces(network, pos, state, theme),
-            go.Scatter(
-                x=[pos[n][0] for n in names],
-                y=[pos[n][1] for n in names],
-                mode="markers+text",
-                text=names,
-                textfont=dict(size=theme.font_size + 2, color=NODE_EDGE),
-                marker=dict(
-                    size=theme.node_size,
-                    color=[ACTIVE if state[n] else "white" for n in names],
-                    line=dict(color=NODE_EDGE, width=theme.line_width),
-                ),
-                customdata=[state[n] for n in names],
-                hovertemplate="%{text} = %{customdata}<extra></extra>",
-            ),
-        ],
-        layout=layout,
+    radius = theme.node_size / 2
+
+    def at(name: str) -> tuple[float, float]:
+        x, y = pos[name]
+        return (x + 0.4) * _LAYER_SPACING, (spread - y) * _ROW_SPACING
+
+    parts = []
+    for target, neuron in network.neurons.items():
+        tx, ty = at(target)
+        links = [(src, n, False) for src, n in neuron.excitatory.items()]
+        links += [(src, 1, True) for src in neuron.inhibitory]
+        for source, count, inhibitory in links:
+            sx, sy = at(source)
+            length = math.hypot(tx - sx, ty - sy) or 1.0
+            ux, uy = (tx - sx) / length, (ty - sy) / length
+            on = bool(state[source])
+            if inhibitory:
+                colour = INHIBITORY if on else INHIBITORY_IDLE
+            else:
+                colour = EXCITATORY if on else EXCITATORY_IDLE
+            width = theme.line_width * (1.8 if on else 1.0)
+            kind = "inhibitory" if inhibitory else "excitatory"
+            parts.append(f'<g class="{kind}{" on" if on else ""}">')
+            for k in range(count):
+                shift = (k - (count - 1) / 2) * _GAP
+                ox, oy = -uy * shift, ux * shift
+                x0, y0 = sx + ux * radius + ox, sy + uy * radius + oy
+                x1, y1 = tx - ux * (radius + 1) + ox, ty - uy * (radius + 1) + oy
+                dot = 2.2 * width
+                end = (x1 - ux * dot, y1 - uy * dot) if inhibitory else (x1, y1)
+                parts.append(
+                    f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" '
+                    f'stroke="{colour}" stroke-width="{width:.1f}"/>'
+                )
+                if inhibitory:
+                    parts.append(
+                        f'<circle class="head" cx="{end[0]:.1f}" cy="{end[1]:.1f}" '
+                        f'r="{dot:.1f}" fill="{colour}"/>'
+                    )
+                else:
+                    parts.append(_head(x1, y1, ux, uy, 3.5 * width + 4, colour))
+            parts.append("</g>")
+    font = theme.font_size + 2
+    for name in pos:
+        x, y = at(name)
+        fill = ACTIVE if state[name] else "white"
+        parts.append(
+            f'<g class="neuron" data-name="{escape(name)}" data-value="{int(state[name])}">'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{fill}" '
+            f'stroke="{NODE_EDGE}" stroke-width="{theme.line_width:.1f}"/>'
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central" '
+            f'font-size="{font}" fill="{NODE_EDGE}">{escape(name)}</text></g>'
+        )
+    if output_label:
+        x, y = at(network.output)
+        parts.append(
+            f'<text class="output" x="{x:.1f}" y="{y + radius + font + 6:.1f}" '
+            f'text-anchor="middle" font-size="{font + 2}" font-weight="bold" '
+            f'fill="{NODE_EDGE}">{escape(output_label)}</text>'
+        )
+    width = (n_layers - 0.2) * _LAYER_SPACING
+    height = 2 * spread * _ROW_SPACING
+    return (
+        f'<svg class="nnplay-diagram" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" height="{int(theme.height * 0.8)}" '
+        f'role="img" aria-label="{escape(title)}" style="display:block">'
+        + "".join(parts)
+        + "</svg>"
     )

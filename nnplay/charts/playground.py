@@ -3,11 +3,13 @@
 Everything a Play tick draws is computed by :func:`pictures` in one forward
 pass over a ``100 × 100`` grid; every neuron's picture is that pass's layer
 output taken every fourth cell (``25 × 25``). The pictures travel as small
-palette PNGs (one byte a cell, the colour scale as the palette) in the
-figures' ``layout.images``: the browser only decodes an image, where plotly
-heatmaps would colour every cell in script. The network diagram is one image
-of all tiles over a few line traces for the connections (one per colour and
-width), so a Play tick stays small on the wire and quick to draw.
+palette PNGs (one byte a cell, the colour scale as the palette): the browser
+only decodes an image, where plotly heatmaps would colour every cell in script.
+The network diagram is an inline SVG (one image of all tiles under one path per
+colour and width of connection). While Play runs, the output and the loss are
+inline SVGs too (:func:`surface_svg`, :func:`loss_svg`); paused, they are plotly
+figures (:func:`surface_figure`, :func:`loss_figure`) that answer hover and
+clicks. So a Play tick stays small on the wire and quick to draw.
 """
 
 from __future__ import annotations
@@ -463,109 +465,6 @@ def tile_picture(
     return z
 
 
-def network_figure(
-    pics: Pictures,
-    coefs: Sequence[np.ndarray],
-    theme: Theme,
-    *,
-    input_labels: Sequence[str],
-    column_titles: Sequence[str],
-) -> go.Figure:
-    """The network: every neuron's picture, connections coloured by sign and sized by weight.
-
-    Parameters
-    ----------
-    pics : Pictures
-        ``pics.tiles``: inputs, hidden layers, output.
-    coefs : sequence of ndarray
-        The weights drawn between the columns (``coefs[i]``: column ``i`` to ``i + 1``).
-    theme : Theme
-    input_labels : sequence of str
-        Names of the input features, written left of their tiles.
-    column_titles : sequence of str
-        One title per column (``"4 neurons"``...).
-
-    Returns
-    -------
-    go.Figure
-    """
-    tiles = [column for column in pics.tiles]
-    rows = max(_column_heights(tiles), 1)
-    height = rows * (TILE + GAP_Y)
-    centres = tile_centres(tiles)
-    traces: list = []
-    for positive, width, chosen in connections(centres, coefs):
-        gap = np.full(len(chosen), np.nan)  # NaN between segments: the line breaks there
-        xs = np.column_stack([chosen[:, 0], chosen[:, 2], gap]).ravel()
-        ys = np.column_stack([chosen[:, 1], chosen[:, 3], gap]).ravel()
-        traces.append(
-            dict(
-                type="scatter",
-                x=typed_array(xs.astype(np.float32)),
-                y=typed_array(ys.astype(np.float32)),
-                mode="lines",
-                hoverinfo="skip",
-                line=dict(
-                    color=BLUE if positive else ORANGE,
-                    width=WIDTHS[width] * theme.line_width / 2,
-                ),
-                opacity=_line_opacity(width),
-            )
-        )
-    width = len(tiles) * (TILE + GAP_X) - GAP_X
-    images = []
-    if any(tiles):
-        z = tile_picture(tiles, centres, height)
-        images.append(
-            dict(
-                source=png_uri(z, palette(DIVERGING), transparent=GAP),
-                xref="x",
-                yref="y",
-                x=0,
-                y=height,
-                sizex=z.shape[1],
-                sizey=height,
-                sizing="stretch",
-                xanchor="left",
-                yanchor="top",
-                layer="above",
-            )
-        )
-    annotations = [
-        dict(
-            text=label,
-            x=x - TILE / 2 - 2,
-            y=y,
-            xanchor="right",
-            showarrow=False,
-            font=dict(size=max(10, theme.font_size - 2)),
-        )
-        for label, (x, y) in zip(input_labels, centres[0], strict=False)
-    ]
-    annotations += [
-        dict(
-            text=title,
-            x=c * (TILE + GAP_X) + TILE / 2,
-            y=height + 2,
-            yanchor="bottom",
-            showarrow=False,
-            font=dict(size=max(10, theme.font_size - 3)),
-        )
-        for c, title in enumerate(column_titles)
-    ]
-    axis = dict(visible=False, fixedrange=True)
-    layout = base_layout(
-        theme,
-        height=int(max(theme.height, rows * theme.node_size * 1.05) + 40),
-        xaxis=dict(axis, range=[-30, width + 2]),
-        yaxis=dict(axis, range=[-2, height + 14], scaleanchor="x"),
-        annotations=annotations,
-        images=images,
-        margin=dict(l=5, r=5, t=5, b=5),
-    )
-    return _figure(traces, layout)
-
-
 def network_svg(
     pics: Pictures,
     coefs: Sequence[np.ndarray],
@@ -578,10 +477,10 @@ def network_svg(
 ) -> str:
     """The network as one inline SVG: every neuron's picture, the connections, the labels.
 
-    What :func:`network_figure` shows, drawn by the browser itself: one image
-    for all tiles, one path per colour and width for the connections, text for
-    the labels. A Play tick replaces it for a few milliseconds of the
-    browser's time, where a plotly figure of the same takes hundreds.
+    Drawn by the browser itself: one image for all tiles, one path per colour
+    and width for the connections, text for the labels. A Play tick replaces
+    it for a few milliseconds of the browser's time, where a plotly figure of
+    the same took hundreds.
 
     Parameters
     ----------
@@ -730,3 +629,195 @@ def _figure(traces: list[dict], layout: dict) -> go.Figure:
 def feature_labels(names: Sequence[str]) -> list[str]:
     """The features' formulas (``x₁²``)."""
     return [FEATURES[n].label for n in names]
+
+
+# -- while Play runs: the same pictures as inline SVG (no plotly redraw on every tick)
+
+
+def _hex_on_scale(values: np.ndarray, scale: Sequence[Sequence]) -> list[str]:
+    """``#rrggbb`` of each value (0 to 1) on a plotly-style colour scale."""
+    colours = palette(scale, 200)  # as the surface's picture: 0.5 is index 100, the middle
+    index = np.clip(np.round(np.asarray(values, dtype=float) * 200), 0, 200).astype(int)
+    return ["#{:02x}{:02x}{:02x}".format(*colours[i]) for i in index]
+
+
+def _svg(
+    box: tuple[float, float, float, float], height_px: int, title: str, parts, name: str
+) -> str:
+    x, y, w, h = box
+    return (
+        f'<svg class="{name}" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
+        f'width="100%" height="{height_px}" role="img" aria-label="{escape(title)}" '
+        f'fill="currentColor" style="display:block">' + "".join(parts) + "</svg>"
+    )
+
+
+def surface_svg(
+    pics: Pictures,
+    theme: Theme,
+    *,
+    train: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray] | None,
+    own: tuple[np.ndarray, np.ndarray] | None = None,
+    title: str = "",
+    width_px: int = 450,
+) -> str:
+    """What :func:`surface_figure` shows, as one inline SVG, for the ticks of Play.
+
+    The same picture of the output and the same points (class colours, white
+    edges for training points, black for test points, thick edges for the
+    student's own), axes from ``-EXTENT`` to ``EXTENT``. Plotly redraws a
+    figure in hundreds of milliseconds of the browser's time; this takes a few.
+    When Play stops, the page draws :func:`surface_figure` again (hover, clicks).
+
+    Returns
+    -------
+    str
+        ``<svg ...>...</svg>`` on one line.
+    """
+    side = 100.0  # the plane, in units of the drawing
+    height_px = int(theme.height * 1.45)
+    plot_px = height_px - _label_room(theme) - 10
+    unit = side / max(plot_px, 1)  # drawing units per pixel
+    scale = side / (2 * EXTENT)
+
+    def at(x, y):
+        return (np.asarray(x) + EXTENT) * scale, (EXTENT - np.asarray(y)) * scale
+
+    size = pics.surface.shape[0]
+    if pics.n_classes > 2:
+        colours = palette(class_scale(pics.n_classes), 40 * pics.n_classes - 1)
+    else:
+        colours = palette([[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]], 200)
+    half = EXTENT / max(size - 1, 1) * scale
+    parts = [
+        '<defs><clipPath id="plane"><rect x="0" y="0" width="100" height="100"/></clipPath></defs>',
+        f'<image href="{png_uri(pics.surface[::-1], colours)}" x="{-half:.2f}" y="{-half:.2f}" '
+        f'width="{side + 2 * half:.2f}" height="{side + 2 * half:.2f}" preserveAspectRatio="none" '
+        f'opacity="{SURFACE_OPACITY}" clip-path="url(#plane)"/>',
+    ]
+    radius = theme.marker_size * 0.8 / 2 * unit
+    groups = [(train, "#ffffff", 1.0)]
+    if test is not None:
+        groups.append((test, "#000000", 1.0))
+    if own is not None:
+        groups.append((own, NODE_EDGE, 2.5))
+    for (X, y), edge, width in groups:
+        if not len(X):
+            continue
+        if pics.n_classes == 0:
+            fills = _hex_on_scale(
+                (np.clip(y, -1, 1) + 1) / 2, [[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]]
+            )
+        else:
+            fills = _point_colours(y, pics.n_classes)
+        xs, ys = at(X[:, 0], X[:, 1])
+        parts.append(f'<g stroke="{edge}" stroke-width="{width * unit:.2f}">')
+        parts += [
+            f'<circle cx="{cx:.2f}" cy="{cy:.2f}" r="{radius:.2f}" fill="{fill}"/>'
+            for cx, cy, fill in zip(xs, ys, fills, strict=True)
+        ]
+        parts.append("</g>")
+    tick = theme.tick_size * unit
+    parts.append(
+        f'<rect x="0" y="0" width="{side}" height="{side}" fill="none" stroke="{MUTED}" '
+        f'stroke-width="{unit:.2f}"/>'
+    )
+    for value in range(-int(EXTENT), int(EXTENT) + 1, 2):
+        pos = (value + EXTENT) * scale
+        parts.append(
+            f'<text x="{pos:.1f}" y="{side + tick * 1.2:.1f}" text-anchor="middle" '
+            f'font-size="{tick:.2f}" fill="{MUTED}">{value}</text>'
+            f'<text x="{-tick * 0.4:.1f}" y="{side - pos:.1f}" text-anchor="end" '
+            f'dominant-baseline="central" font-size="{tick:.2f}" fill="{MUTED}">{value}</text>'
+        )
+    parts.append(
+        f'<text x="{side / 2:.1f}" y="{side + tick * 2.6:.1f}" text-anchor="middle" '
+        f'font-size="{tick:.2f}">x₁</text>'
+        f'<text x="{-tick * 2.4:.1f}" y="{side / 2:.1f}" text-anchor="middle" '
+        f'dominant-baseline="central" font-size="{tick:.2f}">x₂</text>'
+    )
+    room = _label_room(theme) * unit
+    box = (-room, -2.0, side + room + 2, side + room)
+    return _svg(box, height_px, title, parts, "nnplay-surface")
+
+
+def loss_svg(
+    epochs: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    theme: Theme,
+    *,
+    train_label: str,
+    test_label: str,
+    epoch_label: str,
+    loss_label: str,
+    width_px: int = 900,
+) -> str:
+    """What :func:`loss_figure` shows, as one inline SVG, for the ticks of Play.
+
+    Returns
+    -------
+    str
+        ``<svg ...>...</svg>`` on one line.
+    """
+    height_px = int(theme.height * 0.7)
+    room = _label_room(theme)
+    width, height = float(width_px), float(height_px)
+    left, bottom, top = room + theme.tick_size, room, room
+    plot_w, plot_h = max(width - left - 10, 1), max(height - bottom - top, 1)
+    epochs = np.asarray(epochs, dtype=float)
+    finite = [np.asarray(v, dtype=float) for v in (train, test) if len(v)]
+    peak = max(
+        (float(np.nanmax(v[np.isfinite(v)])) for v in finite if np.isfinite(v).any()), default=1.0
+    )
+    peak = peak if peak > 0 else 1.0
+    last = float(epochs.max()) if len(epochs) else 1.0
+    last = last if last > 0 else 1.0
+
+    def x_of(e):
+        return left + np.asarray(e, dtype=float) / last * plot_w
+
+    def y_of(v):
+        return top + plot_h - np.asarray(v, dtype=float) / peak * plot_h
+
+    tick = theme.tick_size
+    parts = [
+        f'<rect x="{left}" y="{top}" width="{plot_w:.1f}" height="{plot_h:.1f}" fill="none" '
+        f'stroke="{MUTED}" stroke-width="1"/>'
+    ]
+    legend_x = left
+    for name, values, colour in ((train_label, train, NODE_EDGE), (test_label, test, ORANGE)):
+        values = np.asarray(values, dtype=float)
+        keep = np.isfinite(values)
+        if not len(values) or not keep.any():
+            continue
+        xs, ys = x_of(epochs[keep]), y_of(values[keep])
+        points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="{theme.line_width}" data-name="{escape(name)}"/>'
+        )
+        parts.append(
+            f'<line x1="{legend_x}" y1="{top - tick}" x2="{legend_x + 2 * tick}" y2="{top - tick}" '
+            f'stroke="{colour}" stroke-width="{theme.line_width}"/>'
+            f'<text x="{legend_x + 2.4 * tick:.1f}" y="{top - tick}" dominant-baseline="central" '
+            f'font-size="{tick}">{escape(name)}</text>'
+        )
+        legend_x += (3 + 0.6 * len(name)) * tick
+    for fraction in (0.0, 0.5, 1.0):
+        parts.append(
+            f'<text x="{left - 0.4 * tick:.1f}" y="{top + plot_h * (1 - fraction):.1f}" '
+            f'text-anchor="end" dominant-baseline="central" font-size="{tick}" fill="{MUTED}">'
+            f"{peak * fraction:.3g}</text>"
+            f'<text x="{left + plot_w * fraction:.1f}" y="{top + plot_h + 1.2 * tick:.1f}" '
+            f'text-anchor="middle" font-size="{tick}" fill="{MUTED}">{last * fraction:,.0f}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 0.3 * tick:.1f}" text-anchor="middle" '
+        f'font-size="{tick}">{escape(epoch_label)}</text>'
+        f'<text x="{tick:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="{tick}" '
+        f'transform="rotate(-90 {tick:.1f} {top + plot_h / 2:.1f})">{escape(loss_label)}</text>'
+    )
+    return _svg((0, 0, width, height), height_px, loss_label, parts, "nnplay-loss")
