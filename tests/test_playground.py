@@ -556,3 +556,22 @@ def test_play_draws_the_same_surface_and_loss_as_svg():
     (points,) = re.findall(r'<polyline points="([^"]+)"', loss)  # no test loss: one line
     xy = np.array([[float(v) for v in p.split(",")] for p in points.split()])
     assert len(xy) == 4 and (np.diff(xy[:, 0]) > 0).all() and (np.diff(xy[:, 1]) > 0).all()
+
+
+def test_the_loss_svg_thins_a_long_history_and_keeps_its_last_epoch():
+    import re
+
+    from nnplay.charts.theme import NORMAL
+
+    epochs = np.arange(2000)
+    train = 1 / (1 + epochs)
+    svg = charts.loss_svg(
+        epochs, train, train * 2, NORMAL, train_label="a", test_label="b",
+        epoch_label="e", loss_label="l", width_px=900,
+    )  # fmt: skip
+    lines = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert len(lines) == 2
+    for line in lines:
+        xy = [tuple(map(float, p.split(","))) for p in line.split()]
+        assert len(xy) <= charts.LOSS_SVG_POINTS + 1
+        assert xy[-1][0] == max(x for x, _ in xy)  # the last epoch is drawn

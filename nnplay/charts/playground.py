@@ -743,6 +743,9 @@ def surface_svg(
     return _svg(box, height_px, title, parts, "nnplay-surface")
 
 
+LOSS_SVG_POINTS = 300  # at most this many points per line of the loss while Play runs
+
+
 def loss_svg(
     epochs: np.ndarray,
     train: np.ndarray,
@@ -782,6 +785,10 @@ def loss_svg(
     def y_of(v):
         return top + plot_h - np.asarray(v, dtype=float) / peak * plot_h
 
+    step = max(1, -(-len(epochs) // LOSS_SVG_POINTS))  # a point per few pixels is enough
+    keep_points = (
+        np.unique(np.r_[np.arange(0, len(epochs), step), len(epochs) - 1]) if len(epochs) else []
+    )
     tick = theme.tick_size
     parts = [
         f'<rect x="{left}" y="{top}" width="{plot_w:.1f}" height="{plot_h:.1f}" fill="none" '
@@ -790,10 +797,10 @@ def loss_svg(
     legend_x = left
     for name, values, colour in ((train_label, train, NODE_EDGE), (test_label, test, ORANGE)):
         values = np.asarray(values, dtype=float)
-        keep = np.isfinite(values)
-        if not len(values) or not keep.any():
+        if not len(values) or not np.isfinite(values).any():
             continue
-        xs, ys = x_of(epochs[keep]), y_of(values[keep])
+        shown = [i for i in keep_points if i < len(values) and np.isfinite(values[i])]
+        xs, ys = x_of(epochs[shown]), y_of(values[shown])
         points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" '
