@@ -402,7 +402,7 @@ SWEPT_TYPES = (
 FILES = (  # (name, content, type) as a browser sends them
     ("points.csv", b"x1,x2,label\n1,2,1\n-3,0.5,0\n", "text/csv"),
     ("empty.csv", b"", "text/csv"),
-    ("broken.csv", b"1;2;oops\n\"unclosed,\n", "text/csv"),
+    ("broken.csv", b'1;2;oops\n"unclosed,\n', "text/csv"),
     ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"),
     ("many.csv", b"0.5,0.5,1\n" * 40_000, "text/csv"),
 )
