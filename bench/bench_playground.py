@@ -2,10 +2,10 @@
 
 Goals (issue 13): one epoch on 500 points with the largest network (6 × 8, all
 7 features) in at most 5 ms; everything a Play tick recomputes and draws (the
-100 × 100 output surface and every neuron's 25 × 25 picture, the two figures
-serialised as ``st.plotly_chart`` does, the network's inline SVG) in at most 60 ms of
+100 × 100 output surface and every neuron's 25 × 25 picture, then the output, the
+network and the loss as the inline SVGs that Play shows) in at most 60 ms of
 server time. The updates a second in a real browser are measured by
-``tests/test_browser_playground.py`` (run it with ``-s``).
+``bench/bench_playground_browser.py``.
 
 Run: python bench/bench_playground.py [repeats] [section ...]  (sections: epochs, tick, page;
 default all three)
@@ -76,9 +76,6 @@ def epochs(repeats: int) -> None:
 
 
 def tick(repeats: int) -> None:
-    import plotly.io
-    import plotly.tools
-
     from nnplay.charts import playground as charts
     from nnplay.charts.theme import NORMAL
     from nnplay.playground.session import Session, Settings
@@ -94,29 +91,23 @@ def tick(repeats: int) -> None:
             with one_blas_thread():
                 model, snap = s.network_at()
                 pics = charts.pictures(model, s.settings.features, 2)
-            figures = [
-                charts.surface_figure(pics, NORMAL, train=(s.X_train, s.y_train),
-                                      test=(s.X_test, s.y_test), clickable=False),
-                charts.loss_figure(*s.history.curve(), NORMAL, train_label="train",
-                                   test_label="test", epoch_label="epoch", loss_label="loss"),
+            # what a tick draws while Play runs: three inline SVGs
+            specs = [
+                charts.surface_svg(pics, NORMAL, train=(s.X_train, s.y_train),
+                                   test=(s.X_test, s.y_test)),
+                charts.network_svg(pics, snap.coefs, NORMAL,
+                                   input_labels=charts.feature_labels(ALL),
+                                   column_titles=["n"] * 8),
+                charts.loss_svg(*s.history.curve(), NORMAL, train_label="train",
+                                test_label="test", epoch_label="epoch", loss_label="loss"),
             ]  # fmt: skip
-            specs = [  # what st.plotly_chart does with a figure
-                plotly.io.to_json(
-                    plotly.tools.return_figure_from_figure_or_data(f, validate_figure=True),
-                    validate=False,
-                )
-                for f in figures
-            ]
-            specs.append(charts.network_svg(pics, snap.coefs, NORMAL,
-                                            input_labels=charts.feature_labels(ALL),
-                                            column_titles=["n"] * 8))  # fmt: skip
         sizes.append(sum(map(len, specs)) / 1024)
     print(f"one more epoch + losses + snapshot (Session.step, 450 points): {ms(train, train_cpu)}")
     print(
         f"Play tick drawing (100 x 100 surface, {sum(len(c) for c in pics.tiles)} pictures at "
-        f"25 x 25, two figures serialised, the network's SVG): {ms(draw, draw_cpu)}  "
+        f"25 x 25, the output, the network and the loss as SVG): {ms(draw, draw_cpu)}  "
         f"[goal: <= 60 ms]; "
-        f"{statistics.median(sizes):.0f} KiB of figure JSON and SVG a tick"
+        f"{statistics.median(sizes):.0f} KiB of SVG a tick"
     )
     s.model.set_params(batch_size=None)  # full batches: 10,000 epochs in seconds
     for _ in range(10_000 - s.epoch):
