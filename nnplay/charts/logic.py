@@ -93,10 +93,13 @@ def network_svg(
     n_layers = max(x for x, _ in pos.values()) + 1
     spread = max(abs(y) for _, y in pos.values()) + 0.8
     radius = theme.node_size / 2
+    # room between neurons grows with them (presenter mode draws larger neurons)
+    layer_spacing = max(_LAYER_SPACING, 2.6 * theme.node_size)
+    row_spacing = max(_ROW_SPACING, 1.6 * theme.node_size)
 
     def at(name: str) -> tuple[float, float]:
         x, y = pos[name]
-        return (x + 0.4) * _LAYER_SPACING, (spread - y) * _ROW_SPACING
+        return (x + 0.4) * layer_spacing, (spread - y) * row_spacing
 
     parts = []
     for target, neuron in network.neurons.items():
@@ -152,8 +155,8 @@ def network_svg(
             f'text-anchor="middle" font-size="{font + 2}" font-weight="bold" '
             f'fill="{NODE_EDGE}">{escape(output_label)}</text>'
         )
-    width = (n_layers - 0.2) * _LAYER_SPACING
-    height = 2 * spread * _ROW_SPACING
+    width = (n_layers - 0.2) * layer_spacing
+    height = 2 * spread * row_spacing
     return (
         f'<svg class="nnplay-diagram" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" height="{int(theme.height * 0.8)}" '
