@@ -293,6 +293,15 @@ def click_layer() -> dict:
     )
 
 
+def surface_uri(pics: Pictures) -> str:
+    """The output's picture as a PNG data URI, its top row at ``x₂ = EXTENT``."""
+    if pics.n_classes > 2:
+        colours = palette(class_scale(pics.n_classes), 40 * pics.n_classes - 1)
+    else:
+        colours = palette([[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]], 200)
+    return png_uri(pics.surface[::-1], colours)
+
+
 def surface_figure(
     pics: Pictures,
     theme: Theme,
@@ -322,13 +331,9 @@ def surface_figure(
     go.Figure
     """
     size = pics.surface.shape[0]
-    if pics.n_classes > 2:
-        colours = palette(class_scale(pics.n_classes), 40 * pics.n_classes - 1)
-    else:
-        colours = palette([[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]], 200)
     half = EXTENT / max(size - 1, 1)  # the grid's values sit at the cells' centres
     image = dict(
-        source=png_uri(pics.surface[::-1], colours),  # the picture's top row: x₂ = EXTENT
+        source=surface_uri(pics),
         xref="x",
         yref="y",
         x=-EXTENT - half,
@@ -686,14 +691,10 @@ def surface_svg(
         return (np.asarray(x) + EXTENT) * scale, (EXTENT - np.asarray(y)) * scale
 
     size = pics.surface.shape[0]
-    if pics.n_classes > 2:
-        colours = palette(class_scale(pics.n_classes), 40 * pics.n_classes - 1)
-    else:
-        colours = palette([[0, ORANGE], [0.5, "#ffffff"], [1, BLUE]], 200)
     half = EXTENT / max(size - 1, 1) * scale
     parts = [
         '<defs><clipPath id="plane"><rect x="0" y="0" width="100" height="100"/></clipPath></defs>',
-        f'<image href="{png_uri(pics.surface[::-1], colours)}" x="{-half:.2f}" y="{-half:.2f}" '
+        f'<image href="{surface_uri(pics)}" x="{-half:.2f}" y="{-half:.2f}" '
         f'width="{side + 2 * half:.2f}" height="{side + 2 * half:.2f}" preserveAspectRatio="none" '
         f'opacity="{SURFACE_OPACITY}" clip-path="url(#plane)"/>',
     ]
