@@ -21,4 +21,5 @@ navigation = st.navigation(
     ]
 )
 ui.sidebar()
-ui.run_page(navigation.run)
+needs_tensorflow = {info.slug for info in PAGES if info.uses_tensorflow}
+ui.run_page(navigation.run, lesson=navigation.url_path not in needs_tensorflow)

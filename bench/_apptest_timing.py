@@ -17,10 +17,10 @@ _original_run_page = ui.run_page
 timings_ms: list[float] = []
 
 
-def _timed_run_page(page: Callable[[], None]) -> None:
+def _timed_run_page(page: Callable[[], None], **options) -> None:
     started = time.perf_counter()
     try:
-        _original_run_page(page)
+        _original_run_page(page, **options)
     finally:
         timings_ms.append((time.perf_counter() - started) * 1000)
 

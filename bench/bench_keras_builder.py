@@ -64,10 +64,10 @@ def _install_cpu_timing() -> None:
     the wall time includes waiting for a core; the CPU time does not."""
     wall_timed = ui.run_page
 
-    def run_page(page) -> None:
+    def run_page(page, **options) -> None:
         started = time.thread_time()
         try:
-            wall_timed(page)
+            wall_timed(page, **options)
         finally:
             cpu_ms.append((time.thread_time() - started) * 1000)
 

@@ -113,3 +113,34 @@ def base_layout(theme: Theme, **overrides: object) -> dict:
     )
     layout.update(overrides)
     return sized_text(layout, theme)
+
+
+def load_plotly() -> None:
+    """Build and serialise one throwaway figure with every trace type the lessons use.
+
+    plotly imports each trace's and layout part's validators the first time one
+    is made; doing it once at start-up keeps that off a visitor's first page.
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    traces = [
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines+markers", marker=dict(size=4)),
+        go.Contour(z=[[0, 1], [1, 0]], contours=dict(start=0, end=1, size=1)),
+        go.Heatmap(z=[[0, 1]], showscale=False),
+        go.Bar(x=[0], y=[1]),
+    ]
+    controls = dict(method="animate", args=[["0"]], label="0")
+    layout = base_layout(
+        NORMAL,
+        title=dict(text="·"),
+        sliders=[dict(steps=[controls])],
+        updatemenus=[dict(type="buttons", buttons=[controls])],
+        annotations=[dict(text="·", x=0, y=0)],
+        shapes=[dict(type="line", x0=0, x1=1, y0=0, y1=1)],
+        images=[dict(source="data:,", x=0, y=0, sizex=1, sizey=1)],
+        xaxis2=dict(domain=[0, 1]),
+        yaxis2=dict(domain=[0, 1]),
+    )
+    frames = [go.Frame(name="0", data=[dict(type="scatter", x=[0])], layout=dict(title="·"))]
+    pio.to_json(go.Figure(traces, layout=layout, frames=frames), validate=False)

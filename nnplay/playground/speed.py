@@ -22,6 +22,11 @@ def _controller():
     return ThreadpoolController()
 
 
+def find_blas() -> None:
+    """Find the process's BLAS libraries now (threadpoolctl scans every loaded library)."""
+    _controller()
+
+
 @contextlib.contextmanager
 def one_blas_thread() -> Iterator[None]:
     """Run the block with BLAS on a single thread (a no-op without threadpoolctl)."""

@@ -6,6 +6,7 @@ helpers live in its submodules (``nnplay.ui.keras_lab``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import re
@@ -332,8 +333,12 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def run_page(page: Callable[[], None]) -> None:
+def run_page(page: Callable[[], None], *, lesson: bool = True) -> None:
     """Run the selected page; turn an unexpected error into a friendly message.
+
+    ``lesson=False`` for a page that needs TensorFlow: the background warm-up
+    pauses while other pages run (:func:`nnplay.warmup.lesson_running`), but
+    such a page may be waiting for the warm-up's import.
 
     Streamlit's own control flow (rerun, stop) passes through untouched: it
     derives from ``BaseException``. The traceback goes to the server log only.
@@ -343,7 +348,8 @@ def run_page(page: Callable[[], None]) -> None:
     _entry.active = True
     try:
         try:
-            page()
+            with warmup.lesson_running() if lesson else contextlib.nullcontext():
+                page()
         except Exception:
             log.exception("page failed")
             st.error(t("common.unexpected_error"), icon=":material/error:")
