@@ -1,7 +1,6 @@
 """The perceptron: the learning rule trains live on Iris, update by update, next to scikit-learn."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from nnplay import datasets, ui
@@ -86,8 +85,11 @@ def step_function_figure(name: str, presenter: bool):
     return charts.step_function_figure(name, ui.theme_for(presenter))
 
 
-def weights_table(ours, sklearn: dict, names: list[str]) -> pd.DataFrame:
-    """Both models' weights, one row per model and output neuron."""
+def weights_table(ours, sklearn: dict, names: list[str]) -> list[dict]:
+    """Both models' weights, one row per model and output neuron.
+
+    A plain HTML table: ``st.dataframe`` loads and draws a whole data grid for six rows.
+    """
     rows = []
     for label, coef, intercept in (
         (t("perceptron.model_ours"), ours.coef_, ours.intercept_),
@@ -102,7 +104,7 @@ def weights_table(ours, sklearn: dict, names: list[str]) -> pd.DataFrame:
                     t("perceptron.col_bias"): f"{b:.6g}",
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
 
 
 ui.page_header("perceptron")
@@ -322,7 +324,7 @@ stepper(settings)
 # --- scikit-learn ----------------------------------------------------------------
 st.subheader(t("perceptron.sklearn_heading"))
 st.markdown(t("perceptron.sklearn_intro"))
-st.dataframe(weights_table(model, twin, names), hide_index=True, width="stretch")
+ui.truth_table(weights_table(model, twin, names))
 same = np.array_equal(model.coef_, twin["coef"]) and np.array_equal(
     model.intercept_, twin["intercept"]
 )

@@ -275,7 +275,7 @@ table = pd.DataFrame(lab.forward_table(model)).rename(
         "y": t("xor.col_target"),
     }
 )
-st.dataframe(table.round(3), hide_index=True, width="stretch")
+ui.truth_table(table.round(3).to_dict("records"))  # HTML: no data grid for four rows
 
 # --- the linear network fails --------------------------------------------------
 st.subheader(t("xor.linear_heading"))

@@ -225,3 +225,17 @@ def shared_data_env(tmp_path_factory):
     env = shared_data.lay_out(tmp_path_factory.mktemp("data-homes"))
     use_data_homes(env)
     return env
+
+
+def html_tables(at):
+    """(header, rows, highlighted row indices) of each ``ui.truth_table`` on the page."""
+    tables = []
+    for md in at.markdown:
+        if "nnplay-table" not in md.value:
+            continue
+        header = re.findall(r"<th>(.*?)</th>", md.value)
+        row_html = re.findall(r"<tr( style=[^>]*)?>(.*?)</tr>", md.value.split("<tbody>")[1])
+        rows = [re.findall(r"<td>(.*?)</td>", cells) for _, cells in row_html]
+        highlighted = [i for i, (style, _) in enumerate(row_html) if style]
+        tables.append((header, rows, highlighted))
+    return tables

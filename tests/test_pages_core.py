@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ROOT, assert_clean, modules_after_opening
+from conftest import ROOT, assert_clean, html_tables, modules_after_opening
 
 from nnplay import i18n
 from nnplay.sitemap import PAGES
@@ -49,20 +49,6 @@ def test_sidebar_switches_language_at_once(page):
     assert_clean(at)
     assert at.title[0].value == i18n.translate("logic.title", "ko")
     assert at.query_params["lang"] == "ko"  # the address bar follows
-
-
-def html_tables(at):
-    """(header, rows, highlighted row indices) of each ``ui.truth_table`` on the page."""
-    tables = []
-    for md in at.markdown:
-        if "nnplay-table" not in md.value:
-            continue
-        header = re.findall(r"<th>(.*?)</th>", md.value)
-        row_html = re.findall(r"<tr( style=[^>]*)?>(.*?)</tr>", md.value.split("<tbody>")[1])
-        rows = [re.findall(r"<td>(.*?)</td>", cells) for _, cells in row_html]
-        highlighted = [i for i, (style, _) in enumerate(row_html) if style]
-        tables.append((header, rows, highlighted))
-    return tables
 
 
 def _outputs(at):

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import assert_clean, modules_after_opening
+from conftest import assert_clean, html_tables, modules_after_opening
 
 from nnplay import datasets, i18n
 from nnplay import perceptron_lab as lab
@@ -146,8 +146,11 @@ def test_all_three_species_draw_three_boundaries(page):
     assert_clean(at)
     model = lab.train(IRIS, lab.Settings(positive="all"))
     assert model.coef_.shape == (3, 2)
-    table = at.dataframe[0].value
-    assert len(table) == 6  # ours and scikit-learn's, three output neurons each
+    [(header, rows, _)] = html_tables(at)
+    assert len(rows) == 6  # ours and scikit-learn's, three output neurons each
+    assert len(header) == 3 and all(len(row) == 3 for row in rows)
+    ours = [row[1] for row in rows[:3]]  # the weights column: our perceptron's three neurons
+    assert ours == ["(" + ", ".join(f"{v:.6g}" for v in w) + ")" for w in model.coef_]
     assert len(at.latex) >= 3 + 3  # formulas, and one equation block per output neuron
 
 

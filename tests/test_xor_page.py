@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import assert_clean, modules_after_opening
+from conftest import assert_clean, html_tables, modules_after_opening
 
 from nnplay import i18n, xor_lab
 from nnplay.charts.xor import grid
@@ -65,10 +65,11 @@ def test_default_network_is_drawn_from_its_weights(page):
     assert [s["label"] for s in steps][:2] == ["0", str(round(500 / (xor_lab.N_FRAMES - 1)))]
     assert steps[-1]["label"] == "500"
     # the forward-pass table is the network's own forward pass
-    table = at.dataframe[0].value
-    p = table[i18n.translate("xor.col_output", "en")].to_numpy()
+    [(header, rows, _)] = html_tables(at)
+    column = {name: [row[k] for row in rows] for k, name in enumerate(header)}
+    p = np.array(column[i18n.translate("xor.col_output", "en")], dtype=float)
     np.testing.assert_allclose(p, model.predict_proba(xor().X)[:, 1], atol=5e-4)  # 3 decimals
-    assert list(table[i18n.translate("xor.col_prediction", "en")]) == [0, 1, 1, 0]
+    assert column[i18n.translate("xor.col_prediction", "en")] == ["0", "1", "1", "0"]
 
 
 def test_the_linear_network_is_shown_failing(page):

@@ -80,6 +80,9 @@ REASON_ERROR = "error"
 REASON_WORKER_LOST = "worker_lost"
 
 _DETAIL_MAX_CHARS = 300
+#: How often the thread that follows a worker looks for a Stop between the
+#: worker's messages: a Stop reaches the worker within this, plus one batch.
+FOLLOW_POLL_S = 0.05
 
 
 def _env_seconds(name: str, default: float) -> float:
@@ -515,7 +518,7 @@ class _Supervisor:
         last_heard = time.monotonic()
         stop_sent: float | None = None
         while True:
-            if worker.poll(0.25):
+            if worker.poll(FOLLOW_POLL_S):
                 for message in worker.receive():  # raises WorkerLost once it has died
                     last_heard = time.monotonic()
                     if message[0] == "done":
