@@ -41,8 +41,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import browser  # noqa: E402  (tests/browser.py: Chromium's settings, wait_idle)
 import shared_data  # noqa: E402
 
-DIAGRAMS = """() => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
-    .map(e => e.textContent.trim()).filter(t => t.startsWith('C ='))"""
+DIAGRAMS = """() => Array.from(document.querySelectorAll('svg.nnplay-diagram text.output'))
+    .map(e => e.textContent.trim())"""
 ALL_OFF = ["C = 0"] * 5
 A_ON = ["C = 1", "C = 0", "C = 1", "C = 1", "C = 1"]
 TRAINING_EPOCHS = 200  # long enough to keep training through the measurement

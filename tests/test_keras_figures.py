@@ -4,6 +4,7 @@ and the texts and class names that follow the data set (no TensorFlow, no stream
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -206,3 +207,57 @@ def test_fashion_class_names_are_translated_and_the_code_keeps_english():
             assert not set(names) & set(data.FASHION_CLASS_NAMES)
     code = codegen.generate_code(book_model())
     assert json.dumps(data.FASHION_CLASS_NAMES[:5])[1:-1] in code
+
+
+def _polylines(svg: str) -> dict[str, np.ndarray]:
+    """Each polyline's points, by its ``data-name``."""
+    found = {}
+    for name, points in re.findall(r'<polyline points="([^"]*)"[^>]*data-name="([^"]*)"', svg):
+        found[points] = np.array([p.split(",") for p in name.split()], dtype=float)
+    return found
+
+
+@pytest.mark.parametrize("theme", [NORMAL, PRESENTER])
+def test_the_live_curve_svg_draws_what_the_figure_draws(theme):
+    history = {"loss": [0.9, 0.5, 0.7, 0.2], "val_loss": [1.0, 0.6, 0.65, 0.3]}
+    texts = dict(
+        title="Loss",
+        train_label="train",
+        validation_label="validation",
+        epoch_label="epoch",
+        live_label="live",
+    )
+    svg = charts.curve_svg(history, "loss", theme, live=(4.5, 0.1), **texts)
+    assert svg.startswith('<svg class="nnplay-curve"') and "\n" not in svg
+    lines = _polylines(svg)
+    assert set(lines) == {"train", "validation", "live"}
+    train, val = lines["train"], lines["validation"]
+    # one point per epoch, left to right; a higher loss is drawn higher (smaller y)
+    assert len(train) == 4 and np.all(np.diff(train[:, 0]) > 0)
+    assert np.argsort(-train[:, 1]).tolist() == np.argsort(history["loss"]).tolist()
+    np.testing.assert_allclose(val[:, 0], train[:, 0])  # both at the end of each epoch
+    # the live segment starts at the last finished epoch and goes on to 4.5, lower
+    live = lines["live"]
+    np.testing.assert_allclose(live[0], train[-1])
+    assert live[1, 0] > train[-1, 0] and live[1, 1] > train[-1, 1]
+    # the loss axis starts at zero: the smallest label is 0
+    labels = re.findall(r'text-anchor="end"[^>]*>([^<]*)</text>', svg)
+    assert labels[0] == "0" and float(labels[-1]) == pytest.approx(1.0)
+    # shifted: training values half an epoch to the left, validation where it was
+    plain = _polylines(charts.curve_svg(history, "loss", theme, **texts))
+    shifted = _polylines(charts.curve_svg(history, "loss", theme, shift_train=True, **texts))
+    half = (plain["train"][1, 0] - plain["train"][0, 0]) / 2
+    np.testing.assert_allclose(shifted["train"][:, 0] + half, plain["train"][:, 0], atol=0.11)
+    np.testing.assert_allclose(shifted["validation"], plain["validation"])
+
+
+def test_the_live_curve_svg_handles_a_start_a_nan_and_a_long_run():
+    texts = dict(title="t", train_label="a", validation_label="b", epoch_label="e", live_label="l")
+    first = charts.curve_svg({}, "accuracy", NORMAL, live=(0.3, 0.5), **texts)
+    assert "nnplay-curve" in first  # no finished epoch yet, only the epoch in progress
+    broken = charts.curve_svg({"loss": [1.0, float("nan")]}, "loss", NORMAL, **texts)
+    assert not re.search(r"\bnan\b", broken, re.IGNORECASE)
+    long_run = charts.curve_svg({"loss": list(np.linspace(1, 0.1, 500))}, "loss", NORMAL, **texts)
+    assert long_run.count("<circle") == 0 and len(_polylines(long_run)["a"]) == 500
+    short_run = charts.curve_svg({"loss": [1.0, 0.5]}, "loss", NORMAL, **texts)
+    assert short_run.count("<circle") == 2

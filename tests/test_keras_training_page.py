@@ -118,6 +118,11 @@ def test_stop_continue_and_reset():
         while run.epochs_done < 1:
             assert time.monotonic() < deadline
             time.sleep(0.1)
+        at.run()
+        # while it trains, the curves are inline SVGs (redrawn every second), with the
+        # finished epochs' losses; the finished run's curves are plotly figures
+        live = [md.value for md in at.markdown if 'class="nnplay-curve"' in md.value]
+        assert live and 'data-name="' in live[0]
         at.button(key="keras_training_stop").click().run()
         assert run.wait(30)
         at.run()

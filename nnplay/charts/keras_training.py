@@ -8,11 +8,13 @@ them) and returns a ``go.Figure``; layouts are built once with
 from __future__ import annotations
 
 import math
+from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
 
 from nnplay.charts.grid import grid_domains, spans
+from nnplay.charts.svg import svg_document
 from nnplay.charts.theme import ACTIVE, MUTED, NEGATIVE, NODE_EDGE, POSITIVE, Theme, base_layout
 
 TRAIN = POSITIVE
@@ -118,6 +120,119 @@ def curve_figure(
         **_legend(theme),
     )
     return go.Figure(traces, layout)
+
+
+#: Markers on the curves' points up to this many epochs (beyond, a line says enough).
+SVG_MARKERS_UP_TO = 60
+
+
+def curve_svg(
+    history: dict[str, list[float]],
+    name: str,
+    theme: Theme,
+    *,
+    title: str,
+    train_label: str,
+    validation_label: str,
+    epoch_label: str,
+    live: tuple[float, float] | None = None,
+    live_label: str = "",
+    shift_train: bool = False,
+    width_px: int = 640,
+) -> str:
+    """What :func:`curve_figure` shows, as one inline SVG, while the training runs.
+
+    The live view redraws its curves every second; a browser redraws an SVG in
+    a few milliseconds, a plotly figure in a hundred or more, and meanwhile a
+    click (Stop) waits. Same parameters as :func:`curve_figure`.
+
+    Returns
+    -------
+    str
+        ``<svg class="nnplay-curve" ...>...</svg>`` on one line.
+    """
+    train = np.asarray(history.get(name, []), dtype=float)
+    val = np.asarray(history.get(f"val_{name}", []), dtype=float)
+    train_x = np.arange(1, len(train) + 1, dtype=float) - (0.5 if shift_train else 0.0)
+    lines = [(train_label, train_x, train, TRAIN, "")]
+    if len(val):
+        lines.append(
+            (validation_label, np.arange(1, len(val) + 1, dtype=float), val, VALIDATION, "8 5")
+        )
+    if live is not None and math.isfinite(live[1]):
+        live_x = live[0] - 0.5 if shift_train else live[0]
+        start = (train_x[-1], train[-1]) if len(train) else (live_x, live[1])
+        lines.append(
+            (live_label, np.array([start[0], live_x]), np.array([start[1], live[1]]), TRAIN, "2 4")
+        )
+    values = np.concatenate([v for *_, v, _, _ in lines]) if lines else np.zeros(1)
+    values = values[np.isfinite(values)]
+    low = 0.0 if name == "loss" or not len(values) else float(values.min())
+    high = float(values.max()) if len(values) else 1.0
+    if high <= low:
+        high = low + 1.0
+    last = max(len(train), len(val), math.ceil(live[0]) if live else 0, 1)
+
+    tick = theme.tick_size
+    height_px = int(theme.height * 0.9)
+    width, height = float(width_px), float(height_px)
+    left, right, top, bottom = 4.2 * tick, 10.0, 4.6 * tick, 3.2 * tick
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(x):
+        return left + np.asarray(x, dtype=float) / (last + 0.5) * plot_w
+
+    def y_of(y):
+        return top + plot_h - (np.asarray(y, dtype=float) - low) / (high - low) * plot_h
+
+    parts = [
+        f'<text x="0" y="{1.3 * tick:.1f}" font-size="{1.2 * tick:.1f}">{escape(title)}</text>',
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{plot_w:.1f}" height="{plot_h:.1f}" '
+        f'fill="none" stroke="{MUTED}" stroke-width="1"/>',
+    ]
+    for fraction in (0.0, 0.5, 1.0):
+        y = top + plot_h * (1 - fraction)
+        parts.append(
+            f'<text x="{left - 0.4 * tick:.1f}" y="{y:.1f}" text-anchor="end" '
+            f'dominant-baseline="central" font-size="{tick}" fill="{MUTED}">'
+            f"{low + (high - low) * fraction:.3g}</text>"
+        )
+    for epoch in range(0, last + 1, _tick(last)):
+        parts.append(
+            f'<text x="{float(x_of(epoch)):.1f}" y="{top + plot_h + 1.3 * tick:.1f}" '
+            f'text-anchor="middle" font-size="{tick}" fill="{MUTED}">{epoch}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 0.2 * tick:.1f}" text-anchor="middle" '
+        f'font-size="{tick}">{escape(epoch_label)}</text>'
+    )
+    legend_x = left
+    for label, xs, ys, colour, dash in lines:
+        keep = np.isfinite(ys)
+        points = " ".join(
+            f"{a:.1f},{b:.1f}" for a, b in zip(x_of(xs[keep]), y_of(ys[keep]), strict=True)
+        )
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="{theme.line_width}"{dashes} data-name="{escape(label)}"/>'
+        )
+        if not dash or dash == "8 5":
+            if keep.sum() <= SVG_MARKERS_UP_TO:
+                r = theme.marker_size * 0.35
+                parts.extend(
+                    f'<circle cx="{a:.1f}" cy="{b:.1f}" r="{r:.1f}" fill="{colour}"/>'
+                    for a, b in zip(x_of(xs[keep]), y_of(ys[keep]), strict=True)
+                )
+        legend_y = 3.0 * tick
+        parts.append(
+            f'<line x1="{legend_x:.1f}" y1="{legend_y:.1f}" x2="{legend_x + 2 * tick:.1f}" '
+            f'y2="{legend_y:.1f}" stroke="{colour}" stroke-width="{theme.line_width}"{dashes}/>'
+            f'<text x="{legend_x + 2.4 * tick:.1f}" y="{legend_y:.1f}" dominant-baseline="central" '
+            f'font-size="{tick}">{escape(label)}</text>'
+        )
+        legend_x += (3.2 + sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in label)) * tick  # wide CJK
+    return svg_document((0, 0, width, height), height_px, title, parts, "nnplay-curve")
 
 
 def _tick(last: int) -> int:

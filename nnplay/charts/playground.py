@@ -24,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
+from nnplay.charts.svg import svg_document
 from nnplay.charts.theme import MUTED, NODE_EDGE, Theme, base_layout
 from nnplay.charts.xor import typed_array
 from nnplay.mlp import MLP
@@ -646,18 +647,6 @@ def _hex_on_scale(values: np.ndarray, scale: Sequence[Sequence]) -> list[str]:
     return ["#{:02x}{:02x}{:02x}".format(*colours[i]) for i in index]
 
 
-def _svg(
-    box: tuple[float, float, float, float], height_px: int, title: str, parts, name: str
-) -> str:
-    x, y, w, h = box
-    return (
-        f'<svg class="{name}" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
-        f'width="100%" height="{height_px}" role="img" aria-label="{escape(title)}" '
-        f'fill="currentColor" style="display:block">' + "".join(parts) + "</svg>"
-    )
-
-
 def surface_svg(
     pics: Pictures,
     theme: Theme,
@@ -741,7 +730,7 @@ def surface_svg(
     )
     room = _label_room(theme) * unit
     box = (-room, -2.0, side + room + 2, side + room)
-    return _svg(box, height_px, title, parts, "nnplay-surface")
+    return svg_document(box, height_px, title, parts, "nnplay-surface")
 
 
 LOSS_SVG_POINTS = 300  # at most this many points per line of the loss while Play runs
@@ -828,4 +817,4 @@ def loss_svg(
         f'<text x="{tick:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="{tick}" '
         f'transform="rotate(-90 {tick:.1f} {top + plot_h / 2:.1f})">{escape(loss_label)}</text>'
     )
-    return _svg((0, 0, width, height), height_px, loss_label, parts, "nnplay-loss")
+    return svg_document((0, 0, width, height), height_px, loss_label, parts, "nnplay-loss")

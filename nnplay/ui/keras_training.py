@@ -349,10 +349,7 @@ def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> 
         live = None
         if progress.partial and name in progress.partial and progress.batches:
             live = (progress.epoch - 1 + progress.batch / progress.batches, progress.partial[name])
-        fig = charts.curve_figure(
-            history,
-            name,
-            ui.theme(),
+        texts = dict(
             title=keras_lab.metric_label(name),
             train_label=t("keras_training.train"),
             validation_label=t("keras_training.validation_curve"),
@@ -362,7 +359,13 @@ def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> 
             shift_train=shift,
         )
         with columns[i % len(columns)]:
-            ui.plot(fig, key=f"{key}_{name}")
+            if run.active:  # redrawn every second: an SVG, so that clicks are not kept waiting
+                svg = charts.curve_svg(history, name, ui.theme(), **texts)
+                st.markdown(svg, unsafe_allow_html=True)
+            else:  # the finished curves: plotly, to hover and zoom
+                ui.plot(
+                    charts.curve_figure(history, name, ui.theme(), **texts), key=f"{key}_{name}"
+                )
 
 
 def poll_every(run: training.TrainingRun | None) -> float | None:

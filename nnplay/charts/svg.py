@@ -1,0 +1,36 @@
+"""The outer ``<svg>`` element of the inline pictures that pages redraw often."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+
+def svg_document(
+    box: tuple[float, float, float, float],
+    height_px: int,
+    title: str,
+    parts: Iterable[str],
+    css_class: str,
+) -> str:
+    """``parts`` in one ``<svg>`` as wide as its container, ``height_px`` high.
+
+    Parameters
+    ----------
+    box : (x, y, width, height)
+        The ``viewBox``: the drawing's own coordinates.
+    height_px : int
+    title : str
+        What a screen reader says (``aria-label``).
+    parts : iterable of str
+        SVG elements.
+    css_class : str
+        The element's class, by which pages' tests and styles find it.
+    """
+    x, y, w, h = box
+    return (
+        f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
+        f'width="100%" height="{height_px}" role="img" aria-label="{escape(title)}" '
+        f'fill="currentColor" style="display:block">' + "".join(parts) + "</svg>"
+    )
