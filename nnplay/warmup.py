@@ -167,15 +167,17 @@ def _lower_priority() -> None:
     the same machine, should have the cores first.
     """
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_UP_NICE)
+        me = threading.get_native_id()
+        nice = min(os.getpriority(os.PRIO_PROCESS, me) + WARM_UP_NICE, 19)
+        os.setpriority(os.PRIO_PROCESS, me, nice)
     except (AttributeError, OSError):  # not Linux, or not allowed: run as is
         pass
 
 
 def _import_all(modules: tuple[str, ...]) -> None:
+    global _warm_thread_id
     started = time.perf_counter()
     _lower_priority()
-    global _warm_thread_id
     _install_audit_hook()
     _warm_thread_id = threading.get_ident()
     try:

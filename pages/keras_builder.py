@@ -44,7 +44,7 @@ regression.button(
 )
 keras_summary.data_preview(dataset)
 
-# --- 2. the layers: the network and its summary first, then the editor (its widgets'
+# --- 2. the layers: the editor beside the network and its summary (the editor's widget
 # values are in the session already, so the picture follows every change at once)
 st.subheader(t("keras_builder.layers_heading"))
 draft = editor.commit_widgets()

@@ -39,7 +39,7 @@ def test_warm_up_imports_in_the_background_once_and_only_when_enabled():
         thread.join(60)
         assert "sklearn" in sys.modules and "tensorflow" not in sys.modules
         # the warm-up ran below the server's priority; the server's own did not change
-        assert seen == [os.getpriority(os.PRIO_PROCESS, 0) + warmup.WARM_UP_NICE], seen
+        assert seen == [min(os.getpriority(os.PRIO_PROCESS, 0) + warmup.WARM_UP_NICE, 19)], seen
         assert warmup.start() is None  # once per process
         os.environ["NNPLAY_WARM_UP"] = "0"
         assert not warmup.enabled()
