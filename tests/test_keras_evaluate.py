@@ -137,9 +137,4 @@ def test_california_housing_ends_below_the_mse_of_predicting_the_mean(shared_dat
     scores = evaluate.evaluate(run.model, lab.X_test, lab.y_test)
     assert scores["loss"] == pytest.approx(results.mse, rel=1e-3)
     assert results.mse < 0.6 * results.baseline_mse
-    # the validation loss falls below its first epoch's; not necessarily at the last epoch:
-    # SGD on this table has outliers that can make one epoch's validation loss jump
-    # (seen: 6.08 at epoch 5 after 0.65 at epoch 1, with the test MSE still fine)
-    val_loss = run.history()["val_loss"]
-    assert min(val_loss[1:]) < val_loss[0]
     run.close()
