@@ -44,7 +44,7 @@ regression.button(
 )
 keras_summary.data_preview(dataset)
 
-# --- 2. the layers: the editor beside the network and its summary (the editor's widget
+# --- 2. the layers: the network and its summary first, then the editor (its widgets'
 # values are in the session already, so the picture follows every change at once)
 st.subheader(t("keras_builder.layers_heading"))
 draft = editor.commit_widgets()
@@ -53,25 +53,20 @@ if specs.errors(problems):
     st.info(t("keras_builder.showing_last_good"), icon=":material/history:")
 good = keras_lab.get_spec() if specs.errors(problems) else draft
 rows = build.summary_rows(good)
-# Side by side on a screen, so that the editor is in view with the picture it
-# changes; one under the other in presenter mode, the picture first.
-if present:
-    picture, layers = st.container(), st.container()
-else:
-    layers, picture = st.columns([3, 2])
-with picture:
+drawing, summary = (st.container(), st.container()) if present else st.columns([1, 1])
+with drawing:
     keras_summary.network(good, rows)
+with summary:
     keras_summary.summary_table(good, rows)
     st.caption(t("keras_builder.summary_intro"))
-with layers:
-    st.caption(keras_summary.layers_intro(dataset))
-    show_initializers = st.toggle(
-        t("keras_builder.show_initializers"),
-        key="keras_builder_show_initializers",
-        help=t("keras_builder.show_initializers_help"),
-    )
-    editor.layer_editor(present, show_initializers)
-    keras_lab.show_problems(problems)
+st.caption(keras_summary.layers_intro(dataset))
+show_initializers = st.toggle(
+    t("keras_builder.show_initializers"),
+    key="keras_builder_show_initializers",
+    help=t("keras_builder.show_initializers_help"),
+)
+editor.layer_editor(present, show_initializers)
+keras_lab.show_problems(problems)
 
 # --- 3. output layer, loss and optimizer
 st.subheader(t("keras_builder.compile_heading"))

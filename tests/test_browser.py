@@ -156,8 +156,6 @@ _TOP = """(selector) => Array.from(document.querySelectorAll(selector))
         ("logic", '[data-testid="stCheckbox"]', "svg.nnplay-diagram"),
         ("perceptron", '[data-testid="stNumberInput"]', '[data-testid="stPlotlyChart"]'),
         ("xor", '[data-testid="stFormSubmitButton"]', '[data-testid="stPlotlyChart"]'),
-        # the layer editor (units) beside the network diagram it changes
-        ("keras_builder", '[data-testid="stNumberInput"]', '[data-testid="stPlotlyChart"]'),
     ],
 )
 def test_the_experiment_is_above_the_fold_on_a_laptop(chromium, app_url, slug, controls, figure):
