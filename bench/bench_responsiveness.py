@@ -69,7 +69,8 @@ def settle(tab, action, done=None, timeout_s: float = 120) -> float:
         tab.wait_for_timeout(100)
         state = tab.evaluate(
             """(start) => ({last: window.__nnplayLast, now: performance.now(),
-                 running: !!document.querySelector('[data-testid="stStatusWidget"]')})""",
+                 running: document.querySelector('[data-testid="stApp"]')
+                            ?.dataset.testScriptState === 'running'})""",
             start,
         )
         if state["last"] is None or state["running"]:

@@ -5,7 +5,7 @@ import streamlit as st
 from nnplay import ui
 from nnplay.keras_lab import build
 from nnplay.keras_lab import spec as specs
-from nnplay.ui import keras_lab, keras_results, keras_settings
+from nnplay.ui import keras_lab, keras_settings
 from nnplay.ui import keras_training as lab
 
 t = ui.t
@@ -53,24 +53,8 @@ keras_lab.write_link(keras_lab.get_spec())
 st.caption(t("keras_training.link_note"))
 ui.show(plan.problems, icon=":material/block:")
 
-# --- train, stop, continue, reset; the live view
-lab.perform_pending(plan)
+# --- train, stop, continue, reset and the live view (a fragment); the results
 st.subheader(t("keras_training.train_heading"))
-run = lab.action_buttons(plan)
-message = lab.pop_message()
-if message:
-    ui.show([message])
-trained_spec = lab.run_spec()
-if run is not None and trained_spec is not None:
-    if trained_spec.compile.to_dict() != new_spec.compile.to_dict():
-        st.caption(t("keras_training.compile_changed"))
-st.toggle(t("keras_training.shift"), key=f"{P}_shift", help=t("keras_training.shift_help"))
-active = run is not None and run.active
-lab.live_fragment(run)
+lab.training_panel(plan)
 lab.prewarm()
-
-# --- after training: scores, predictions, weights, downloads
-trained_data = data if trained_spec is None else lab.prepare(trained_spec)
-if run is not None and not active and run.model is not None and run.epochs_done and trained_data:
-    found = lab.results(run, trained_spec, trained_data)
-    keras_results.show(found, run, trained_spec, trained_data)
+lab.results_section()

@@ -79,9 +79,16 @@ def wait_idle(page, timeout_ms: int = 60_000) -> None:
     """Wait until the app has rendered and no script run is in progress."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout_ms)
-    # The status widget shows "Running..." while a script run is in progress;
-    # a run can end in a rerun, so the app is idle once it stays away a while.
-    idle = """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
+    # The app's root says whether a script run is in progress; a run can end in
+    # a rerun, so the app is idle once it stays so a while. A spinner (loading
+    # TensorFlow, say) or a skeleton can show before the status widget does.
+    idle = """() => {
+      const app = document.querySelector('[data-testid="stApp"]');
+      const busy = '[data-testid="stStatusWidget"], [data-testid="stSpinner"],'
+                   + ' [data-testid="stSkeleton"]';
+      return !!app && app.dataset.testScriptState !== 'running'
+             && !document.querySelector(busy);
+    }"""
     for _ in range(3):
         page.wait_for_timeout(250)
         page.wait_for_function(idle, timeout=timeout_ms)

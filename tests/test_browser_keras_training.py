@@ -75,3 +75,46 @@ def test_a_closed_tab_gives_its_training_slot_to_the_next_visitor(chromium, app_
     finally:
         for context in contexts:
             context.close()
+
+
+def test_stop_train_again_and_reset_keep_the_results_in_step(tab, app_url):
+    """The buttons and the live view rerun on their own (a fragment): Stop says so at once,
+    then the page shows the stopped model's evaluation; Train hides it again while the new
+    run trains, and Reset clears everything."""
+    tab.set_default_timeout(120_000)
+    tab.goto(f"{app_url}/keras_training?lang=en&data=iris&epochs=200")
+    wait_idle(tab)
+    button = {
+        name: tab.get_by_role(
+            "button", name=i18n.translate(f"keras_training.{name}_button", "en"), exact=True
+        )
+        for name in ("train", "stop", "reset")
+    }
+    evaluation = tab.get_by_role(
+        "heading", name=i18n.translate("keras_training.evaluate_heading", "en")
+    )
+    stopped = i18n.translate("keras_training.state_stopped", "en").split()[0]  # "Stopped"
+    curves = """() => document.querySelectorAll('svg.nnplay-curve').length >= 2"""
+
+    button["train"].click()
+    tab.wait_for_function(curves)  # an epoch is done: there is something to evaluate
+    assert evaluation.count() == 0
+    button["stop"].click()
+    tab.get_by_text(stopped).first.wait_for()
+    evaluation.first.wait_for()  # the whole page reran for the results
+
+    button["train"].click()
+    tab.locator('[data-testid="stProgress"]').first.wait_for()
+    tab.wait_for_function(
+        """(name) => ![...document.querySelectorAll('h2, h3')]
+                      .some(h => h.innerText.includes(name))""",
+        arg=i18n.translate("keras_training.evaluate_heading", "en"),
+    )  # the last run's results went with it
+    tab.wait_for_function(curves)
+    button["stop"].click()
+    evaluation.first.wait_for()
+    button["reset"].click()
+    tab.get_by_text(i18n.translate("keras_training.no_run", "en")).first.wait_for()
+    wait_idle(tab)
+    assert evaluation.count() == 0
+    assert_no_error_box(tab)

@@ -211,6 +211,7 @@ def test_offline_sets_need_no_download():
     assert np.bincount(iris.y_train).tolist() == [30, 30, 30]
 
 
+@pytest.mark.filterwarnings("ignore:Retry downloading:UserWarning")  # scikit-learn's retries
 def test_no_network_and_no_cache_raise_dataset_unavailable(tmp_path, monkeypatch, keras):
     from keras.src.backend import config
 

@@ -52,7 +52,7 @@ def scores(found: Evaluation, spec: specs.ModelSpec) -> None:
     cells = st.columns(max(2, len(found.scores) + (1 if found.regression else 0)))
     for cell, (name, value) in zip(cells, found.scores.items(), strict=False):
         shown = f"{value:.1%}" if name == "accuracy" else f"{value:.4f}"
-        cell.metric(t("keras_training.test_score", name=name), shown)
+        cell.metric(t("keras_training.test_score", name=keras_lab.metric_label(name)), shown)
     if found.regression is not None:
         cells[len(found.scores)].metric(
             t("keras_training.baseline_mse"), f"{found.regression.baseline_mse:.4f}"

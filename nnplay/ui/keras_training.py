@@ -45,7 +45,8 @@ RUN_KEY = f"{PREFIX}_run"
 RUN_SPEC_KEY = f"{PREFIX}_run_spec"
 RESULTS_KEY = f"{PREFIX}_results"
 MESSAGE_KEY = f"{PREFIX}_message"
-WAS_ACTIVE_KEY = f"{PREFIX}_was_active"
+RESULTS_SHOWN_KEY = f"{PREFIX}_results_shown"  # whether the page's last whole run drew them
+PAGE_RUN_KEY = f"{PREFIX}_page_run"
 PENDING_KEY = f"{PREFIX}_pending"
 POLL_KEY = f"{PREFIX}_poll"
 POLL_S = 1.0  # how often the live view refreshes while a run trains
@@ -164,7 +165,6 @@ def train(plan: planning.Plan) -> None:
     st.session_state[RUN_KEY] = run
     st.session_state[RUN_SPEC_KEY] = plan.spec.to_dict()
     run.start(plan.options)
-    st.session_state[WAS_ACTIVE_KEY] = True
 
 
 def resume(plan: planning.Plan) -> None:
@@ -173,7 +173,6 @@ def resume(plan: planning.Plan) -> None:
     if run is None or not run.can_continue or plan.continue_problems:
         return
     run.start(plan.options)
-    st.session_state[WAS_ACTIVE_KEY] = True
 
 
 def stop() -> None:
@@ -236,14 +235,6 @@ def action_buttons(plan: planning.Plan) -> training.TrainingRun | None:
     )
     ui.show(plan.continue_problems, icon=":material/block:")
     return run
-
-
-def finished_now(run: training.TrainingRun | None) -> bool:
-    """Whether the run was active at the last look and is not any more."""
-    active = run is not None and run.active
-    was = st.session_state.get(WAS_ACTIVE_KEY, False)
-    st.session_state[WAS_ACTIVE_KEY] = active
-    return was and not active
 
 
 # --------------------------------------------------------------------------- results
@@ -379,16 +370,46 @@ def poll_every(run: training.TrainingRun | None) -> float | None:
     return POLL_S
 
 
-def live_fragment(run: training.TrainingRun | None) -> None:
-    """The live view, as a fragment that refreshes itself at :func:`poll_every`'s pace."""
-    every = poll_every(run)
+def training_panel(plan: planning.Plan) -> None:
+    """Train, Stop, Continue, Reset and the live view, as one fragment.
+
+    A click on one of them reruns this part of the page only, so Stop says
+    "Stopped" without waiting for the settings above to be drawn again. The
+    whole page reruns when what lies outside the fragment must change (a run
+    ended and its results appear, or a new one hides the last one's). While a
+    run is active, the fragment refreshes itself at :func:`poll_every`'s pace.
+    """
+    every = poll_every(get_run())
     st.session_state[POLL_KEY] = every
-    st.fragment(run_every=every)(live_view)()
+    st.session_state[PAGE_RUN_KEY] = True  # the fragment runs as part of the whole page
+    st.fragment(run_every=every)(_panel)(plan)
 
 
-def live_view() -> None:
-    """The run's state, progress and curves; polled while the run is active."""
-    run = get_run()
+def _panel(plan: planning.Plan) -> None:
+    whole_page = st.session_state.pop(PAGE_RUN_KEY, False)
+    perform_pending(plan)
+    run = action_buttons(plan)
+    message = pop_message()
+    if message:
+        ui.show([message])
+    trained_spec = run_spec()
+    if run is not None and trained_spec is not None:
+        if trained_spec.compile.to_dict() != plan.spec.compile.to_dict():
+            st.caption(t("keras_training.compile_changed"))
+    st.toggle(t("keras_training.shift"), key=f"{P}_shift", help=t("keras_training.shift_help"))
+    live_view(run)
+    # What lies outside the fragment (the results) is drawn by the whole page.
+    outside_stale = not whole_page and (results_due() is not None) != st.session_state.get(
+        RESULTS_SHOWN_KEY, False
+    )
+    if outside_stale or poll_every(run) != st.session_state.get(POLL_KEY):
+        # The whole page: evaluation and predictions appear or go, or the
+        # live view takes the pace of the run's new state (queued -> training).
+        st.rerun()
+
+
+def live_view(run: training.TrainingRun | None) -> None:
+    """The run's state, progress and curves."""
     if run is None:
         st.info(t("keras_training.no_run"), icon=":material/model_training:")
         return
@@ -399,8 +420,20 @@ def live_view() -> None:
     spec = run_spec()
     if run.active and progress.probe_output is not None and spec is not None:
         keras_results.live_surface(progress, keras_lab.lab_data(spec.dataset))
-    ended = finished_now(run)
-    if ended or poll_every(run) != st.session_state.get(POLL_KEY):
-        # The whole page: evaluation and predictions appear, or the live view
-        # takes the pace of the run's new state (queued -> training).
-        st.rerun()
+
+
+def results_due() -> tuple[training.TrainingRun, specs.ModelSpec, LabData] | None:
+    """The run, spec and data whose results the page shows now (none while training)."""
+    run, spec = get_run(), run_spec()
+    if run is None or run.active or run.model is None or not run.epochs_done or spec is None:
+        return None
+    data = prepare(spec)
+    return None if data is None else (run, spec, data)
+
+
+def results_section() -> None:
+    """After training: scores, predictions, weights and downloads of the trained model."""
+    due = results_due()
+    st.session_state[RESULTS_SHOWN_KEY] = due is not None
+    if due is not None:
+        keras_results.show(results(*due), *due)
