@@ -129,7 +129,10 @@ def test_animation_is_a_valid_figure_with_a_frame_per_shown_update(positive, the
         path = last.data[j]
         line = path.x.index(None)  # the boundary, then a gap, then the weight arrow
         for x, y_ in zip(path.x[:line], path.y[:line], strict=True):
-            assert model.coef_[j] @ (x, y_) + model.intercept_[j] == pytest.approx(0, abs=1e-9)
+            # coordinates have 10 significant digits: the error grows with their size
+            scale = np.linalg.norm(model.coef_[j]) * np.hypot(x, y_) + abs(model.intercept_[j])
+            z = model.coef_[j] @ (x, y_) + model.intercept_[j]
+            assert z == pytest.approx(0, abs=1e-9 * scale)
     assert list(last.traces) == list(range(len(names), len(names) + n_out + 1))
     # the last shown step is the last update, and its sample is ringed
     ringed = last.data[-1]
@@ -194,3 +197,28 @@ def test_shaded_regions_are_the_models_predictions(positive):
     assert len({tuple(c) for c in region.colorscale}) == 2 * len(set(y))  # a tint per class
     # every class the model predicts somewhere in the view is shaded
     assert set(np.unique(region.z)) >= set(np.unique(model.predict(X)).astype(int))
+
+
+@pytest.mark.parametrize("eta", [0.5, 0.3, 0.05, 2.0])
+def test_a_learning_rate_leaves_the_pictures_of_the_notes_example_alone(eta):
+    """From zero weights, η scales every w and b and moves no boundary: the figures are
+    the same to the byte (so the browser does not draw them again) while the weights differ."""
+    iris = datasets.iris()
+
+    def pictures(settings):
+        model = lab.train(iris, settings)
+        X, y = lab.task(iris, settings)
+        names, titles = ["rest", "setosa"], ("x", "y")
+        steps = lab.frame_steps(model.trace_.updated)
+        figures = (
+            charts.boundary_figure(X, y, names, titles, model.coef_, model.intercept_, NORMAL),
+            charts.animation_figure(X, y, names, titles, model.trace_, steps, NORMAL),
+            charts.errors_figure(model.errors_, NORMAL, titles),
+        )
+        return model, [figure.to_json() for figure in figures]
+
+    one, ones = pictures(lab.Settings(eta0=1.0))
+    other, others = pictures(lab.Settings(eta0=eta))
+    np.testing.assert_allclose(other.coef_, eta * one.coef_)
+    assert not np.array_equal(other.coef_, one.coef_)
+    assert others == ones

@@ -144,7 +144,18 @@ def model_path(w, b: float, xr, yr) -> tuple[list, list]:
     """
     lx, ly = boundary_segment(w, b, *_far(xr, yr))
     ax, ay = weight_arrow(w, b, xr, yr)
-    return [*lx, None, *ax], [*ly, None, *ay]
+    return _tidy([*lx, None, *ax]), _tidy([*ly, None, *ay])
+
+
+def _tidy(values: list) -> list:
+    """Coordinates to 10 significant digits.
+
+    A line and an arrow depend only on the direction of ``(w, b)``: from zero
+    weights, a learning rate ``η`` scales every step's weights and leaves the
+    pictures as they are, except in the last bits. Rounding those away gives
+    the browser the same figure, which it then does not draw again.
+    """
+    return [None if v is None else float(f"{v:.10g}") for v in values]
 
 
 def _model_traces(W, B, xr, yr, colors, theme: Theme, *, dash: str = "solid") -> list[dict]:
