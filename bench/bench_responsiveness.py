@@ -13,7 +13,7 @@ Figures:
   clicked; with the background warm-up (:mod:`nnplay.warmup`) on and off, side
   by side;
 - navigation between pages once every page has been visited;
-- a logic toggle, perceptron settings (η and the epochs typed in), XOR Train;
+- a logic toggle, perceptron settings (η typed in, shuffling switched), XOR Train;
 - the training page's Train (to the progress bar) and Stop (to the stopped
   state), on the offline Iris set.
 
@@ -131,13 +131,14 @@ def changes(chromium, env: dict, repeats: int) -> dict[str, list[float]]:
         out["logic toggle"] = [settle(tab, toggle.first.click) for _ in range(repeats)]
         browser.goto(tab, base, "perceptron")
         # η alone moves no boundary (from zero weights it only scales w and b), so
-        # its figures stay as they are; the epochs change what the figures show.
-        for name, key, values in (
-            ("perceptron η", "perceptron.learning_rate", ["0.5", "0.2", "1.000", "0.05", "0.3"]),
-            ("perceptron epochs", "perceptron.epochs", ["3", "100", "6", "50", "10"]),
-        ):
-            field = tab.get_by_label(i18n.translate(key, "en"))
-            out[name] = [settle(tab, typing(field, values[i % 5])) for i in range(repeats)]
+        # its figures stay as they are; shuffling changes every figure on the page.
+        eta = tab.get_by_label(i18n.translate("perceptron.learning_rate", "en"))
+        values = ["0.5", "0.2", "1.000", "0.05", "0.3"]
+        out["perceptron η"] = [settle(tab, typing(eta, values[i % 5])) for i in range(repeats)]
+        shuffle = tab.locator('[data-testid="stCheckbox"]').filter(
+            has=tab.get_by_text(i18n.translate("perceptron.shuffle", "en"), exact=True)
+        )
+        out["perceptron shuffle"] = [settle(tab, shuffle.first.click) for _ in range(repeats)]
         browser.goto(tab, base, "xor")
         train = tab.get_by_role("button", name=i18n.translate("xor.train", "en"))
         out["XOR Train"] = [settle(tab, train.first.click) for _ in range(repeats)]
