@@ -230,6 +230,23 @@ def test_fashion_mnist_sample_gallery_and_confusion_matrix(shared_data_env):
         assert_clean(at)
 
 
+@pytest.mark.slow
+def test_california_regression_results_and_the_note_on_validation_jumps(shared_data_env):
+    at = _open("ko", spec=specs.regression_model())
+    assert_clean(at)
+    _set_epochs(at, 1)
+    with _closing_the_run(at):
+        at.button(key="keras_training_train").click().run()
+        _poll_until_done(at)
+        assert_clean(at)
+        note = i18n.translate("keras_training.regression_jumps", "ko")
+        assert note in [c.value for c in at.caption]
+        heading = i18n.translate("keras_training.regression_heading", "ko")
+        assert heading in [h.value for h in at.subheader]
+        metrics = {m.label for m in at.metric}
+        assert i18n.translate("keras_training.baseline_mse", "ko") in metrics
+
+
 def test_without_the_data_the_page_offers_the_download_and_the_offline_sets(tmp_path):
     import os
 

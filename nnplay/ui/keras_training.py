@@ -415,9 +415,11 @@ def live_view(run: training.TrainingRun | None) -> None:
         return
     progress = run.progress()
     status(progress)
+    spec = run_spec()
     if progress.epochs_done or progress.partial:
         curves(run, progress, f"{P}_curve")
-    spec = run_spec()
+        if spec is not None and spec.task == specs.REGRESSION and spec.compile.loss == specs.MSE:
+            st.caption(t("keras_training.regression_jumps"))  # the notes' run jumps too
     if run.active and progress.probe_output is not None and spec is not None:
         keras_results.live_surface(progress, keras_lab.lab_data(spec.dataset))
 
