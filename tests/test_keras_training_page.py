@@ -77,6 +77,19 @@ def _closing_the_run(at):
             at.session_state[RUN].close()
 
 
+@contextlib.contextmanager
+def _trained_one_epoch(spec, lang="ko"):
+    """The training page after one epoch of ``spec``; its run is closed afterwards."""
+    at = _open(lang, spec=spec)
+    assert_clean(at)
+    _set_epochs(at, 1)
+    with _closing_the_run(at):
+        at.button(key="keras_training_train").click().run()
+        _poll_until_done(at)
+        assert_clean(at)
+        yield at
+
+
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 def test_train_shows_live_curves_then_evaluation(lang):
     at = _open(lang)
@@ -214,13 +227,7 @@ def test_a_crashed_training_process_says_so_and_keeps_the_model():
 
 @pytest.mark.slow
 def test_fashion_mnist_sample_gallery_and_confusion_matrix(shared_data_env):
-    at = _open("ko", spec=specs.book_model())
-    assert_clean(at)
-    _set_epochs(at, 1)
-    with _closing_the_run(at):
-        at.button(key="keras_training_train").click().run()
-        _poll_until_done(at)
-        assert_clean(at)
+    with _trained_one_epoch(specs.book_model()) as at:
         traces = _chart_traces(at)
         kinds = [[trace["type"] for trace in data] for data in traces]
         gallery = next(k for k in kinds if k.count("heatmap") == 12)
@@ -232,13 +239,7 @@ def test_fashion_mnist_sample_gallery_and_confusion_matrix(shared_data_env):
 
 @pytest.mark.slow
 def test_california_regression_results_and_the_note_on_validation_jumps(shared_data_env):
-    at = _open("ko", spec=specs.regression_model())
-    assert_clean(at)
-    _set_epochs(at, 1)
-    with _closing_the_run(at):
-        at.button(key="keras_training_train").click().run()
-        _poll_until_done(at)
-        assert_clean(at)
+    with _trained_one_epoch(specs.regression_model()) as at:
         note = i18n.translate("keras_training.regression_jumps", "ko")
         assert note in [c.value for c in at.caption]
         heading = i18n.translate("keras_training.regression_heading", "ko")
