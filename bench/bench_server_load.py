@@ -13,9 +13,11 @@ once under that load, in Debian's Chromium (Playwright, ``/usr/bin/chromium``):
 - a toggle round trip on the logic page: from the click until the diagrams show
   the new outputs (goal: within 2× idle);
 
-then the server's memory (RSS of the ``streamlit`` process; workers are
+and the server's memory (RSS of the ``streamlit`` process; workers are
 separate processes) before and after 20 trainings of one epoch, each followed by
-the page's evaluation (goal: within 50 MB). The lab/bare per-epoch ratio is
+the page's evaluation (goal: within 50 MB), measured first: the trainer tabs
+closed mid-training later keep their sessions (models, data) in the server until
+Streamlit's disconnected-session TTL. The lab/bare per-epoch ratio is
 ``bench_training_overhead.py``'s.
 
 Prints the figures; asserts nothing.
@@ -238,6 +240,18 @@ def main() -> None:
             context.close()
             _settle(server.pid)  # the worker started ahead of time has imported Keras
             rss_start = rss_mb(server.pid)
+            # Memory first: later, the closed trainer tabs' sessions (their models and
+            # data) stay in the server until Streamlit's disconnected-session TTL.
+            if memory_trainings:
+                context, tab = training_tab(chromium, base, 1)
+                press_train(tab)
+                _wait_evaluated(tab)
+                rss_first = rss_mb(server.pid)
+                for _ in range(memory_trainings):
+                    press_train(tab)
+                    _wait_evaluated(tab)
+                rss_after = rss_mb(server.pid)
+                context.close()
             idle = measure(chromium, base, sizes)
 
             # The trainers' own browsers would be on their own laptops: here they run
@@ -279,19 +293,9 @@ def main() -> None:
                 f"{time.perf_counter() - closed - 3:.0f}-{time.perf_counter() - closed:.0f} s later"
             )
 
-            if not memory_trainings:
-                chromium.close()
-                return
-            context, tab = training_tab(chromium, base, 1)
-            press_train(tab)
-            _wait_evaluated(tab)
-            rss_first = rss_mb(server.pid)
-            for _ in range(memory_trainings):
-                press_train(tab)
-                _wait_evaluated(tab)
-            rss_after = rss_mb(server.pid)
-            context.close()
             chromium.close()
+        if not memory_trainings:
+            return
         print(
             f"\nserver RSS MB: with TensorFlow loaded {rss_start:.0f}; after 1 training "
             f"{rss_first:.0f}; after {memory_trainings} more {rss_after:.0f}  -> growth "
