@@ -64,3 +64,47 @@ def test_a_dropped_keras_model_needs_the_release():
 def test_trim_heap_reports_whether_it_could():
     assert server.trim_heap() in (True, False)
     assert server.release() >= 0
+
+
+_ARENAS = """
+import ctypes, ctypes.util, sys, threading
+from nnplay import server
+if sys.argv[1] == "capped":
+    assert server.limit_malloc_arenas()
+barrier = threading.Barrier(8)
+def work():  # eight threads allocating at once, as sessions and trainings do
+    barrier.wait()
+    kept = []
+    for _ in range(2000):
+        kept.append(bytearray(10_000))  # through malloc, below its mmap threshold
+        del kept[:-50]
+threads = [threading.Thread(target=work) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+ctypes.CDLL(ctypes.util.find_library("c")).malloc_stats()  # one "Arena N:" line each
+"""
+
+
+@pytest.mark.skipif(not server._libc_function("mallopt"), reason="not glibc")
+def test_malloc_arenas_are_capped_for_a_server_of_many_threads():
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def arenas(mode: str) -> int:
+        env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+        done = subprocess.run(
+            [sys.executable, "-c", _ARENAS, mode],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return sum(line.startswith("Arena ") for line in done.stderr.splitlines())
+
+    assert arenas("capped") <= server.MALLOC_ARENAS < arenas("default")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 import plotly.graph_objects as go
 import streamlit as st
 
-from nnplay import i18n, state, warmup
+from nnplay import i18n, server, state, warmup
 from nnplay.charts.theme import HIGHLIGHT, Theme, theme_for
 from nnplay.messages import Message, Severity
 from nnplay.ui import resume
@@ -345,6 +345,7 @@ def run_page(page: Callable[[], None], *, lesson: bool = True) -> None:
     A resumed session's first run ends here in a rerun with the browser's
     widget states (:func:`nnplay.ui.resume.finish`).
     """
+    server.limit_malloc_arenas()  # once per process: a thread per session and training
     _entry.active = True
     try:
         try:
