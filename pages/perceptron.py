@@ -142,6 +142,7 @@ eta = right.number_input(
     max_value=lab.MAX_ETA,  # no minimum: η ≤ 0 gets the lesson's message
     step=0.1,
     format="%.3f",
+    help=t("perceptron.eta_help"),
     key=page.key("eta"),
 )
 epochs = right.number_input(
