@@ -132,7 +132,7 @@ def changes(chromium, env: dict, repeats: int) -> dict[str, list[float]]:
         browser.goto(tab, base, "perceptron")
         # η alone moves no boundary (from zero weights it only scales w and b), so
         # its figures stay as they are; shuffling changes every figure on the page.
-        eta = tab.get_by_label(i18n.translate("perceptron.learning_rate", "en"))
+        eta = tab.get_by_role("spinbutton", name=i18n.translate("perceptron.learning_rate", "en"))
         values = ["0.5", "0.2", "1.000", "0.05", "0.3"]
         out["perceptron η"] = [settle(tab, typing(eta, values[i % 5])) for i in range(repeats)]
         shuffle = tab.locator('[data-testid="stCheckbox"]').filter(

@@ -85,7 +85,7 @@ def test_presenter_mode_and_stepper(tab, app_url):
 
 def test_bad_input_keeps_the_page(tab, app_url):
     goto(tab, app_url, "perceptron")
-    field = tab.get_by_label(i18n.translate("perceptron.learning_rate"))
+    field = tab.get_by_role("spinbutton", name=i18n.translate("perceptron.learning_rate"))
     field.fill("0")
     field.press("Enter")
     wait_idle(tab)
