@@ -15,14 +15,6 @@ process, and a server pays them on every script run:
   with ``gc.freeze()``.
 
 Call :func:`settle` once the heavy imports are done (it is cheap to call again).
-
-The C heap has its own way to grow: glibc gives threads that allocate at the
-same time separate arenas (up to eight per core), and what a dropped model
-leaves in them is hardly ever handed back. A server runs a thread per session
-and per training, so :func:`limit_malloc_arenas` caps them at two, as
-``MALLOC_ARENA_MAX=2`` (the Dockerfile's setting) would for a server started
-without it. Measured with ``bench/bench_server_load.py``: 20 trainings after
-the first grew the server by 25-37 MB with glibc's default and by 6 MB with two.
 ``.streamlit/config.toml`` turns off Streamlit's own full collection after every
 script run (``runner.postScriptGC = false``).
 
@@ -31,6 +23,15 @@ a full collection frees, and automatic full collections are rare. Without one,
 each replaced model kept about 4.5 MB (and its traced functions) for good.
 :func:`release_soon` runs that collection in a background thread, a moment
 later, and hands the freed heap back to the system (``malloc_trim``).
+
+The C heap grows its own way: glibc gives threads that allocate at the same
+time separate arenas (up to eight per core), and what a dropped model leaves in
+them is hardly ever handed back. A server runs a thread per session and per
+training, so :func:`limit_malloc_arenas` caps them at two for a server started
+without ``MALLOC_ARENA_MAX=2`` (the Dockerfile's setting). Measured with
+``bench/bench_server_load.py``, 20 trainings after the first grew the server by
+25-37 MB with glibc's default, by 20 MB with the cap set at the first page, and
+by 6-8 MB with ``MALLOC_ARENA_MAX=2`` from the start.
 """
 
 from __future__ import annotations
