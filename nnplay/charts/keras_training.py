@@ -34,6 +34,38 @@ def _legend(theme: Theme) -> dict:
     )
 
 
+def _curve_points(
+    history: dict[str, list[float]],
+    name: str,
+    live: tuple[float, float] | None,
+    shift_train: bool,
+) -> tuple[tuple, tuple | None, tuple | None, int]:
+    """Where a learning curve's points lie: one geometry for the figure and the SVG.
+
+    Returns
+    -------
+    train, validation, live : tuple of (x, y) or None
+        Training per epoch (half an epoch to the left with ``shift_train``),
+        validation at each epoch's end (``None`` without it), and the dotted
+        segment from the last finished epoch to the epoch in progress (``None``
+        without a finite live value).
+    last : int
+        The last epoch the x axis shows.
+    """
+    train = history.get(name, [])
+    val = history.get(f"val_{name}", [])
+    epochs = np.arange(1, len(train) + 1, dtype=float)
+    train_x = epochs - 0.5 if shift_train else epochs
+    validation = (np.arange(1, len(val) + 1, dtype=float), val) if len(val) else None
+    segment = None
+    if live is not None and math.isfinite(live[1]):
+        live_x = live[0] - 0.5 if shift_train else live[0]
+        start = (train_x[-1], train[-1]) if len(train) else (live_x, live[1])
+        segment = ([start[0], live_x], [start[1], live[1]])
+    last = max(len(train), len(val), math.ceil(live[0]) if live else 0, 1)
+    return (train_x, train), validation, segment, last
+
+
 def curve_figure(
     history: dict[str, list[float]],
     name: str,
@@ -71,10 +103,7 @@ def curve_figure(
     -------
     go.Figure
     """
-    train = history.get(name, [])
-    val = history.get(f"val_{name}", [])
-    epochs = np.arange(1, len(train) + 1, dtype=float)
-    train_x = epochs - 0.5 if shift_train else epochs
+    (train_x, train), validation, segment, last = _curve_points(history, name, live, shift_train)
     width = theme.line_width
     traces = [
         go.Scatter(
@@ -86,31 +115,28 @@ def curve_figure(
             marker=dict(size=theme.marker_size * 0.7),
         )
     ]
-    if val:
+    if validation is not None:
         traces.append(
             go.Scatter(
-                x=np.arange(1, len(val) + 1),
-                y=val,
+                x=validation[0],
+                y=validation[1],
                 mode="lines+markers",
                 name=validation_label,
                 line=dict(color=VALIDATION, width=width, dash="dash"),
                 marker=dict(size=theme.marker_size * 0.7, symbol="diamond"),
             )
         )
-    if live is not None and math.isfinite(live[1]):
-        start = [train_x[-1], train[-1]] if train else [live[0], live[1]]
-        live_x = live[0] - 0.5 if shift_train else live[0]
+    if segment is not None:
         traces.append(
             go.Scatter(
-                x=[start[0], live_x],
-                y=[start[1], live[1]],
+                x=segment[0],
+                y=segment[1],
                 mode="lines+markers",
                 name=live_label,
                 line=dict(color=TRAIN, width=width, dash="dot"),
                 marker=dict(size=[0, theme.marker_size * 0.7], color=TRAIN, opacity=0.6),
             )
         )
-    last = max(len(train), len(val), math.ceil(live[0]) if live else 0, 1)
     layout = base_layout(
         theme,
         title=dict(text=title, x=0, y=0.98, yanchor="top"),
@@ -151,27 +177,20 @@ def curve_svg(
     str
         ``<svg class="nnplay-curve" ...>...</svg>`` on one line.
     """
-    train = np.asarray(history.get(name, []), dtype=float)
-    val = np.asarray(history.get(f"val_{name}", []), dtype=float)
-    train_x = np.arange(1, len(train) + 1, dtype=float) - (0.5 if shift_train else 0.0)
-    lines = [(train_label, train_x, train, TRAIN, "")]
-    if len(val):
+    (train_x, train), validation, segment, last = _curve_points(history, name, live, shift_train)
+    lines = [(train_label, train_x, np.asarray(train, dtype=float), TRAIN, "")]
+    if validation is not None:
         lines.append(
-            (validation_label, np.arange(1, len(val) + 1, dtype=float), val, VALIDATION, "8 5")
+            (validation_label, validation[0], np.asarray(validation[1], float), VALIDATION, "8 5")
         )
-    if live is not None and math.isfinite(live[1]):
-        live_x = live[0] - 0.5 if shift_train else live[0]
-        start = (train_x[-1], train[-1]) if len(train) else (live_x, live[1])
-        lines.append(
-            (live_label, np.array([start[0], live_x]), np.array([start[1], live[1]]), TRAIN, "2 4")
-        )
+    if segment is not None:
+        lines.append((live_label, np.asarray(segment[0]), np.asarray(segment[1]), TRAIN, "2 4"))
     values = np.concatenate([v for *_, v, _, _ in lines]) if lines else np.zeros(1)
     values = values[np.isfinite(values)]
     low = 0.0 if name == "loss" or not len(values) else float(values.min())
     high = float(values.max()) if len(values) else 1.0
     if high <= low:
         high = low + 1.0
-    last = max(len(train), len(val), math.ceil(live[0]) if live else 0, 1)
 
     tick = theme.tick_size
     height_px = int(theme.height * 0.9)
