@@ -62,12 +62,10 @@ def train_and_animate(repeats: int) -> None:
 
 
 def stepper_work(repeats: int) -> None:
-    """What a stepper click reruns in the browser (a fragment): one small figure, equations."""
-    import plotly.io as pio
-
+    """What a stepper click reruns on the server (a fragment): one SVG picture, equations."""
     from nnplay import datasets
     from nnplay import perceptron_lab as lab
-    from nnplay.charts.perceptron import boundary_figure
+    from nnplay.charts.perceptron_svg import boundary_svg
     from nnplay.charts.theme import NORMAL
 
     iris = datasets.iris()
@@ -77,14 +75,14 @@ def stepper_work(repeats: int) -> None:
     trace, times = model.trace_, []
     for step in range(1, 3 * repeats + 1):
         started = time.perf_counter()
-        fig = boundary_figure(
+        boundary_svg(
             X, y, ["rest", "versicolor"], ("x", "y"), trace.w[step], trace.b[step], NORMAL,
-            sample=int(trace.sample[step - 1]), previous=(trace.w[step - 1], trace.b[step - 1]),
+            width_px=480, sample=int(trace.sample[step - 1]),
+            previous=(trace.w[step - 1], trace.b[step - 1]),
         )  # fmt: skip
-        pio.to_json(fig, validate=False)
         lab.step_equations(trace, step - 1, X, 1.0, "heaviside")
         times.append((time.perf_counter() - started) * 1000)
-    print(f"stepper fragment work (figure + JSON + equations): {timing.summary(times)}")
+    print(f"stepper fragment work (SVG picture + equations): {timing.summary(times)}")
 
 
 def page_reruns(reruns: int) -> None:

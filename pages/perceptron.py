@@ -6,12 +6,16 @@ import streamlit as st
 from nnplay import datasets, ui
 from nnplay import perceptron_lab as lab
 from nnplay.charts import perceptron as charts
+from nnplay.charts.perceptron_svg import boundary_svg, errors_svg
 from nnplay.perceptron import STEP_FUNCTIONS
 from nnplay.ui.page_state import PageState
 
 t = ui.t
 page = PageState("perceptron")
 STEP_KEY = page.key("step")
+# the widths (in pixels, on a 1440-pixel-wide screen) of the columns the SVG pictures
+# fill: their text has the theme's sizes there, and scales with the column elsewhere
+RESULT_WIDTH_PX, SIDE_WIDTH_PX, STEP_WIDTH_PX, PRESENTER_WIDTH_PX = 580, 384, 480, 1380
 
 
 @st.cache_data(show_spinner=False)
@@ -58,10 +62,24 @@ def figures(settings: lab.Settings, presenter: bool, lang: str) -> dict:
     steps = lab.frame_steps(model.trace_.updated)
     axes = (t("perceptron.axis_epoch"), t("perceptron.axis_errors"))
     return {
-        "boundary": charts.boundary_figure(
-            X, y, names, titles, model.coef_, model.intercept_, theme
+        "boundary": boundary_svg(
+            X,
+            y,
+            names,
+            titles,
+            model.coef_,
+            model.intercept_,
+            theme,
+            width_px=PRESENTER_WIDTH_PX if presenter else RESULT_WIDTH_PX,
+            title=t("perceptron.boundary_heading"),
         ),
-        "errors": charts.errors_figure(model.errors_, theme, axes),
+        "errors": errors_svg(
+            model.errors_,
+            theme,
+            axes,
+            width_px=PRESENTER_WIDTH_PX if presenter else SIDE_WIDTH_PX,
+            title=t("perceptron.errors_heading"),
+        ),
         "animation": charts.animation_figure(
             X,
             y,
@@ -189,7 +207,7 @@ st.subheader(t("perceptron.results_heading"))
 boundary_col, side_col = (st.container(), st.container()) if present else st.columns([3, 2])
 with boundary_col:
     st.markdown(f"**{t('perceptron.boundary_heading')}**")
-    ui.plot(shown["boundary"], key="perceptron_fig_boundary")
+    st.markdown(shown["boundary"], unsafe_allow_html=True)
     st.caption(t("perceptron.boundary_caption"))
 with side_col:
     metrics = st.columns(2)
@@ -203,7 +221,7 @@ with side_col:
     else:
         st.warning(t("perceptron.not_converged", epochs=model.n_iter_, last=int(model.errors_[-1])))
     st.markdown(f"**{t('perceptron.errors_heading')}**")
-    ui.plot(shown["errors"], key="perceptron_fig_errors")
+    st.markdown(shown["errors"], unsafe_allow_html=True)
 
 # --- the animation -------------------------------------------------------------
 st.subheader(t("perceptron.animation_heading"))
@@ -288,7 +306,7 @@ def stepper(settings: lab.Settings) -> None:
     present = ui.presenter()
     figure_col, equation_col = (st.container(), st.container()) if present else st.columns(2)
     with figure_col:
-        figure = charts.boundary_figure(
+        picture = boundary_svg(
             X,
             y,
             names,
@@ -296,10 +314,12 @@ def stepper(settings: lab.Settings) -> None:
             trace.w[current],
             trace.b[current],
             ui.theme(),
+            width_px=PRESENTER_WIDTH_PX if present else STEP_WIDTH_PX,
             sample=sample,
             previous=(trace.w[index], trace.b[index]) if changed else None,
+            title=t("perceptron.stepper_heading"),
         )
-        ui.plot(figure, key="perceptron_fig_step")
+        st.markdown(picture, unsafe_allow_html=True)
     with equation_col:
         where = t(
             "perceptron.step_where",

@@ -41,7 +41,9 @@ _TEXT_SIZES = """() => {
                  + ' .js-plotly-plot .g-ytitle text, .js-plotly-plot .annotation-text,'
                  + ' .js-plotly-plot .gtitle, .js-plotly-plot .updatemenu-item-text'),
     // inline SVG diagrams: the text's height as drawn, in pixels
-    diagram: shown('[data-testid="stMain"] svg.nnplay-diagram text')
+    diagram: shown('[data-testid="stMain"] svg.nnplay-diagram text,'
+                   + ' [data-testid="stMain"] svg.nnplay-boundary text,'
+                   + ' [data-testid="stMain"] svg.nnplay-errors text')
       .map(e => e.getBoundingClientRect().height),
   };
 }"""
@@ -154,7 +156,7 @@ _TOP = """(selector) => Array.from(document.querySelectorAll(selector))
     ("slug", "controls", "figure"),
     [
         ("logic", '[data-testid="stCheckbox"]', "svg.nnplay-diagram"),
-        ("perceptron", '[data-testid="stNumberInput"]', '[data-testid="stPlotlyChart"]'),
+        ("perceptron", '[data-testid="stNumberInput"]', "svg.nnplay-boundary"),
         ("xor", '[data-testid="stFormSubmitButton"]', '[data-testid="stPlotlyChart"]'),
     ],
 )

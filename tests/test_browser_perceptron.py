@@ -92,7 +92,8 @@ def test_bad_input_keeps_the_page(tab, app_url):
     bounds = {"max_eta": lab.MAX_ETA, "max_epochs": lab.MAX_EPOCHS, "max_seed": lab.MAX_SEED}
     tab.get_by_text(i18n.translate("perceptron.bad_eta", **bounds)).wait_for()
     assert_no_error_box(tab)
-    assert tab.locator('[data-testid="stPlotlyChart"]').count() == 6
+    assert tab.locator('[data-testid="stPlotlyChart"]').count() == 3
+    assert tab.locator("svg.nnplay-boundary, svg.nnplay-errors").count() == 3
     screenshot(tab, "perceptron-en-bad-eta")
 
 

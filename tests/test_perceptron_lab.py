@@ -11,6 +11,7 @@ import pytest
 from nnplay import datasets
 from nnplay import perceptron_lab as lab
 from nnplay.charts import perceptron as charts
+from nnplay.charts.perceptron_svg import boundary_svg, errors_svg
 from nnplay.charts.theme import NORMAL, PRESENTER
 
 IRIS = datasets.iris()
@@ -146,11 +147,6 @@ def test_step_function_figures_show_the_value_at_zero():
         assert (filled.x[0], filled.y[0]) == (0.0, at_zero)
 
 
-def test_errors_figure_has_one_bar_per_epoch():
-    fig = charts.errors_figure(np.array([5, 2, 0]), NORMAL, ("epoch", "errors"))
-    assert list(fig.data[0].x) == [1, 2, 3] and list(fig.data[0].y) == [5, 2, 0]
-
-
 def test_catalogs_speak_of_what_the_page_shows():
     from nnplay import i18n
 
@@ -180,25 +176,6 @@ def test_settings_at_the_bounds_train_and_match_scikit_learn(settings):
     assert 0 < ours.score(X, y) <= 1
 
 
-@pytest.mark.parametrize("positive", ["versicolor", "all"])
-def test_shaded_regions_are_the_models_predictions(positive):
-    settings = lab.Settings(positive=positive)
-    model = lab.train(IRIS, settings)
-    X, y = lab.task(IRIS, settings)
-    fig = charts.boundary_figure(
-        X, y, ["a", "b", "c"][: 3 if positive == "all" else 2], ("x", "y"),
-        model.coef_, model.intercept_, NORMAL,
-    )  # fmt: skip
-    region = fig.data[0]
-    assert region.type == "heatmap"
-    grid = np.array([(gx, gy) for gy in region.y for gx in region.x])
-    predicted = np.searchsorted(model.classes_, model.predict(grid))
-    np.testing.assert_array_equal(np.asarray(region.z).ravel(), predicted)
-    assert len({tuple(c) for c in region.colorscale}) == 2 * len(set(y))  # a tint per class
-    # every class the model predicts somewhere in the view is shaded
-    assert set(np.unique(region.z)) >= set(np.unique(model.predict(X)).astype(int))
-
-
 @pytest.mark.parametrize("eta", [0.5, 0.3, 0.05, 2.0])
 def test_a_learning_rate_leaves_the_pictures_of_the_notes_example_alone(eta):
     """From zero weights, η scales every w and b and moves no boundary: the figures are
@@ -210,12 +187,12 @@ def test_a_learning_rate_leaves_the_pictures_of_the_notes_example_alone(eta):
         X, y = lab.task(iris, settings)
         names, titles = ["rest", "setosa"], ("x", "y")
         steps = lab.frame_steps(model.trace_.updated)
-        figures = (
-            charts.boundary_figure(X, y, names, titles, model.coef_, model.intercept_, NORMAL),
-            charts.animation_figure(X, y, names, titles, model.trace_, steps, NORMAL),
-            charts.errors_figure(model.errors_, NORMAL, titles),
+        animation = charts.animation_figure(X, y, names, titles, model.trace_, steps, NORMAL)
+        boundary = boundary_svg(
+            X, y, names, titles, model.coef_, model.intercept_, NORMAL, width_px=580
         )
-        return model, [figure.to_json() for figure in figures]
+        errors = errors_svg(model.errors_, NORMAL, titles, width_px=384)
+        return model, [boundary, errors, animation.to_json()]
 
     one, ones = pictures(lab.Settings(eta0=1.0))
     other, others = pictures(lab.Settings(eta0=eta))

@@ -12,6 +12,12 @@ PAGE = "pages/perceptron.py"
 IRIS = datasets.iris()
 
 
+def svg_pictures(at) -> list[str]:
+    """The inline SVG pictures: the boundary and errors of the result, the step's boundary."""
+    classes = ('<svg class="nnplay-boundary"', '<svg class="nnplay-errors"')
+    return [m.value for m in at.markdown if m.value.startswith(classes)]
+
+
 def metric(at, key: str, lang: str = "en") -> str:
     label = i18n.translate(f"perceptron.{key}", lang)
     return next(m.value for m in at.metric if m.label == label)
@@ -23,7 +29,8 @@ def test_page_runs_in_every_language_and_mode(page, lang, present):
     at = page(PAGE, lang=lang, present=present)
     assert_clean(at)
     assert at.title[0].value == i18n.translate("perceptron.title", lang)
-    assert len(at.get("plotly_chart")) == 6  # two step functions, boundary, errors, animation, step
+    assert len(at.get("plotly_chart")) == 3  # two step functions, the animation
+    assert len(svg_pictures(at)) == 3  # the boundary, the errors, the stepper's step
     # the notes' example: setosa by petal length and width converges to accuracy 1
     model = lab.train(IRIS, lab.Settings())
     assert at.success[0].value == i18n.translate("perceptron.converged", lang, epochs=model.n_iter_)
@@ -99,7 +106,7 @@ def test_bad_input_shows_a_message_and_keeps_the_last_good_result(page, key, val
     assert i18n.translate(f"perceptron.{message}", **bounds) in [e.value for e in at.error]
     assert i18n.translate("perceptron.kept_last") in [i.value for i in at.info]
     assert metric(at, "metric_updates") == updates  # still the versicolor result
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 3 and len(svg_pictures(at)) == 3
     # fixing the input trains again
     at.number_input(key="perceptron_eta").set_value(1.0)
     at.number_input(key="perceptron_epochs").set_value(100)

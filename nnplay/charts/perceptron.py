@@ -1,4 +1,6 @@
-"""Perceptron figures: step functions, decision boundaries, the training animation, errors."""
+"""Perceptron figures in plotly (step functions, the training animation), and the geometry
+of boundaries, weight vectors and class regions that :mod:`nnplay.charts.perceptron_svg`
+draws too."""
 
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ BINARY_COLORS = ("#dc2626", "#2563eb")  # the rest, the positive class
 CLASS_COLORS = ("#2563eb", "#f59e0b", "#16a34a")
 SYMBOLS = ("circle", "square", "diamond")
 _ARROW_SHARE = 0.18  # length of the drawn weight vector, as a share of the view's diagonal
-_REGION_ALPHA = 0.16
-_REGION_CELLS = 150  # per side of the shaded grid
 
 
 def step_function_figure(name: str, theme: Theme) -> go.Figure:
@@ -90,8 +90,11 @@ def boundary_segment(w, b: float, xr, yr) -> tuple[list, list]:
     return [-(b + w1 * y) / w0 for y in ys], ys
 
 
-def _clip(xs, ys, xr, yr) -> tuple[np.ndarray, np.ndarray] | None:
-    """The part of the segment ``xs, ys`` inside the box ``xr`` x ``yr`` (Liang-Barsky)."""
+def clip_segment(xs, ys, xr, yr) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the segment ``xs, ys`` inside the box ``xr`` x ``yr`` (Liang-Barsky).
+
+    Returns its two ends, or ``None`` where the segment misses the box.
+    """
     p0 = np.array([xs[0], ys[0]], dtype=np.float64)
     d = np.array([xs[1], ys[1]], dtype=np.float64) - p0
     lo, hi = 0.0, 1.0
@@ -118,7 +121,7 @@ def weight_arrow(w, b: float, xr, yr) -> tuple[list, list]:
     if norm == 0.0:
         return [None, None], [None, None]
     unit = w / norm
-    inside = _clip(*boundary_segment(w, b, xr, yr), xr, yr)
+    inside = clip_segment(*boundary_segment(w, b, xr, yr), xr, yr)
     if inside is not None:
         start = (inside[0] + inside[1]) / 2
     else:
@@ -191,46 +194,62 @@ def _tint(color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def region_classes(W, B, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The class the model predicts at every point of the grid ``xs`` × ``ys``.
+def region_polygons(W, B, xr, yr) -> list[np.ndarray | None]:
+    """The part of the view each class gets, as one convex polygon per class.
 
     As :meth:`nnplay.perceptron.Perceptron.predict`: one output neuron says
-    class 1 where ``z >= 0``; several outputs, the one with the largest ``z``.
+    class 1 where ``z >= 0``, so it splits the view along its boundary;
+    several, class ``k`` is where ``z_k`` beats every other ``z_j`` (the first
+    of equal ones wins, as ``argmax``), an intersection of half-planes.
 
     Returns
     -------
-    ndarray of int, shape (len(ys), len(xs))
+    list
+        Per class, an ndarray of shape (n_corners, 2), or ``None`` where the
+        class gets no part of the view.
     """
     W, B = np.asarray(W, dtype=np.float64), np.asarray(B, dtype=np.float64)
-    z = xs[None, :, None] * W[:, 0] + ys[:, None, None] * W[:, 1] + B
-    if len(W) == 1:
-        return (z[..., 0] >= 0).astype(np.int64)
-    return np.argmax(z, axis=-1)
-
-
-def _region_trace(W, B, xr, yr, n_classes: int) -> dict:
-    """The plane shaded in the colour of the class predicted there."""
-    colors = BINARY_COLORS if n_classes == 2 else CLASS_COLORS
-    # twice the view each way: equal axis scales may widen one range
-    cx, cy = sum(xr) / 2, sum(yr) / 2
-    wx, wy = xr[1] - xr[0], yr[1] - yr[0]
-    xs = np.linspace(cx - wx, cx + wx, _REGION_CELLS)
-    ys = np.linspace(cy - wy, cy + wy, _REGION_CELLS)
-    scale = []
-    for k in range(n_classes):
-        tint = _tint(colors[k], _REGION_ALPHA)
-        scale += [[k / n_classes, tint], [(k + 1) / n_classes, tint]]
-    return dict(
-        type="heatmap",
-        x=xs,
-        y=ys,
-        z=region_classes(W, B, xs, ys),
-        zmin=-0.5,
-        zmax=n_classes - 0.5,
-        colorscale=scale,
-        showscale=False,
-        hoverinfo="skip",
+    box = np.array(
+        [[xr[0], yr[0]], [xr[1], yr[0]], [xr[1], yr[1]], [xr[0], yr[1]]], dtype=np.float64
     )
+    if len(W) == 1:  # class 1 where z >= 0, class 0 where z < 0
+        sides = [[(-W[0], -B[0], False)], [(W[0], B[0], True)]]
+    else:
+        sides = [
+            [(W[k] - W[j], B[k] - B[j], k < j) for j in range(len(W)) if j != k]
+            for k in range(len(W))
+        ]
+    polygons = []
+    for half_planes in sides:
+        polygon = box
+        for w, b, ties_in in half_planes:
+            polygon = _cut(polygon, w, b, ties_in)
+            if polygon is None:
+                break
+        polygons.append(polygon)
+    return polygons
+
+
+def _cut(polygon: np.ndarray, w: np.ndarray, b: float, ties_in: bool) -> np.ndarray | None:
+    """The part of a convex polygon where ``w·x + b >= 0`` (Sutherland-Hodgman).
+
+    Where ``w == 0`` the half-plane is all or nothing: ``b > 0``, or ``b == 0``
+    when ``ties_in`` (equal outputs go to this side).
+    """
+    if not w.any():
+        return polygon if b > 0 or (b == 0 and ties_in) else None
+    z = polygon @ w + b
+    kept = []
+    for i in range(len(polygon)):
+        j = (i + 1) % len(polygon)
+        if z[i] >= 0:
+            kept.append(polygon[i])
+        if (z[i] >= 0) != (z[j] >= 0):  # the edge crosses the line
+            t = z[i] / (z[i] - z[j])
+            kept.append(polygon[i] + t * (polygon[j] - polygon[i]))
+    if len(kept) < 3:
+        return None
+    return np.array(kept)
 
 
 def _class_traces(X, y, class_names, theme: Theme) -> list[dict]:
@@ -303,55 +322,6 @@ def _plane_layout(theme: Theme, axis_titles, xr, yr, **overrides) -> dict:
     )
 
 
-def boundary_figure(
-    X: np.ndarray,
-    y: np.ndarray,
-    class_names: list[str],
-    axis_titles: tuple[str, str],
-    W: np.ndarray,
-    B: np.ndarray,
-    theme: Theme,
-    *,
-    sample: int | None = None,
-    previous: tuple[np.ndarray, np.ndarray] | None = None,
-) -> go.Figure:
-    """The samples, every output neuron's decision boundary and weight vector.
-
-    The plane is shaded in the colour of the class the model predicts there.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, 2)
-        Two features.
-    y : ndarray of shape (n_samples,)
-        Class index per sample (0 = the rest, 1 = positive, for two classes).
-    class_names : list of str
-        Legend names, by class index.
-    axis_titles : tuple of str
-        Feature names.
-    W : ndarray of shape (n_outputs, 2)
-        Weights, one row per output neuron (``coef_``).
-    B : ndarray of shape (n_outputs,)
-        Biases.
-    theme : Theme
-        Sizes.
-    sample : int, optional
-        A sample to ring (the one just presented).
-    previous : tuple of ndarray, optional
-        Weights and biases before the last step, drawn dashed.
-    """
-    xr, yr = view(X)
-    colors = _line_colors(len(W))
-    traces = [_region_trace(W, B, xr, yr, len(class_names))]
-    traces += _class_traces(X, y, class_names, theme)
-    if previous is not None:
-        traces += _model_traces(previous[0], previous[1], xr, yr, colors, theme, dash="dash")
-    traces += _model_traces(W, B, xr, yr, colors, theme)
-    if sample is not None:
-        traces.append(_sample_trace(X[sample], theme))
-    return go.Figure(data=traces, layout=_plane_layout(theme, axis_titles, xr, yr))
-
-
 def animation_figure(
     X: np.ndarray,
     y: np.ndarray,
@@ -372,7 +342,7 @@ def animation_figure(
     Parameters
     ----------
     X, y, class_names, axis_titles, theme
-        As in :func:`boundary_figure`.
+        As in :func:`nnplay.charts.perceptron_svg.boundary_svg`.
     trace : Trace
         The fitted model's trace.
     steps : ndarray of int
@@ -469,28 +439,3 @@ def animation_figure(
     first = _model_traces(trace.w[steps[0] + 1], trace.b[steps[0] + 1], xr, yr, colors, theme)
     first.append(_sample_trace(X[trace.sample[steps[0]]] if steps[0] >= 0 else None, theme))
     return go.Figure(data=static + first, layout=layout, frames=frames)
-
-
-def errors_figure(errors: np.ndarray, theme: Theme, axis_titles: tuple[str, str]) -> go.Figure:
-    """Misclassified samples in every epoch, as bars."""
-    epochs = np.arange(1, len(errors) + 1)
-    bars = dict(
-        type="bar",
-        x=epochs,
-        y=errors,
-        marker=dict(color=[MUTED if e else "#16a34a" for e in errors]),
-        hovertemplate="%{x}: %{y}<extra></extra>",
-    )
-    layout = base_layout(
-        theme,
-        # whole numbers: one tick per epoch / per error while there are few
-        xaxis=dict(title=axis_titles[0], dtick=1 if len(errors) <= 15 else None),
-        yaxis=dict(
-            title=axis_titles[1],
-            rangemode="tozero",
-            dtick=1 if errors.max(initial=0) <= 8 else None,
-        ),
-        margin=dict(l=50, r=10, t=20, b=50),
-        bargap=0.1,
-    )
-    return go.Figure(data=[bars], layout=layout)

@@ -8,7 +8,7 @@ from html import escape
 
 def svg_document(
     box: tuple[float, float, float, float],
-    height_px: int,
+    height_px: int | None,
     title: str,
     parts: Iterable[str],
     css_class: str,
@@ -19,7 +19,9 @@ def svg_document(
     ----------
     box : (x, y, width, height)
         The ``viewBox``: the drawing's own coordinates.
-    height_px : int
+    height_px : int or None
+        The height on the page; ``None``: as the ``viewBox``'s proportions make it at
+        the container's width.
     title : str
         What a screen reader says (``aria-label``).
     parts : iterable of str
@@ -28,9 +30,14 @@ def svg_document(
         The element's class, by which pages' tests and styles find it.
     """
     x, y, w, h = box
+    size = (
+        'style="display:block;height:auto"'
+        if height_px is None
+        else (f'height="{height_px}" style="display:block"')
+    )
     return (
         f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
-        f'width="100%" height="{height_px}" role="img" aria-label="{escape(title)}" '
-        f'fill="currentColor" style="display:block">' + "".join(parts) + "</svg>"
+        f'width="100%" {size} role="img" aria-label="{escape(title)}" '
+        f'fill="currentColor">' + "".join(parts) + "</svg>"
     )
