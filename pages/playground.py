@@ -553,14 +553,15 @@ if shown("points"):
     )
     st.markdown(f"**{t('playground.csv_heading')}**")
     upload_col, download_col = st.columns([3, 2], vertical_alignment="center")
-    upload_col.file_uploader(
-        t("playground.csv_file"),
-        type=["csv"],
-        key="playground_csv_file",
-        on_change=upload_csv,
-        max_upload_size=1,
-        help=t("playground.csv_file_help", max=own.MAX_POINTS),
-    )
+    with upload_col:
+        ui.file_uploader(
+            t("playground.csv_file"),
+            types=["csv"],
+            key="playground_csv_file",
+            max_mb=1,
+            on_change=upload_csv,
+            help=t("playground.csv_file_help", max=own.MAX_POINTS),
+        )
     with download_col:
         # Written when clicked (a callable), from this run's arrays: no session state there,
         # for Streamlit calls it outside the script run.

@@ -137,3 +137,23 @@ def test_presenter_mode_in_korean(tab, app_url):
     assert_no_error_box(tab)
     tab.get_by_role("heading", name=i18n.translate("playground.title", "ko")).wait_for()
     screenshot(tab, "playground-ko-presenter")
+    # Streamlit's own uploader words in Korean too: its button and the size limit (issue 11)
+    uploader = tab.locator(".st-key-playground_csv_file")
+    uploader.scroll_into_view_if_needed()
+    shown = uploader.evaluate(
+        """el => {
+          const box = el.querySelector('button [data-testid="stMarkdownContainer"]');
+          const limit = el.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+          return {button: getComputedStyle(box, '::after').content,
+                  english: box.querySelector('p').getBoundingClientRect().width,
+                  limit: getComputedStyle(limit, '::after').content,
+                  limitEnglish: parseFloat(getComputedStyle(limit).fontSize),
+                  buttonSize: parseFloat(getComputedStyle(box, '::after').fontSize)};
+        }"""
+    )
+    assert shown["button"] == '"' + i18n.translate("common.upload_button", "ko") + '"'
+    assert (
+        shown["limit"] == '"' + i18n.translate("common.upload_limit", "ko", mb=1, types="CSV") + '"'
+    )
+    assert shown["english"] == 0 and shown["limitEnglish"] == 0  # the English words are hidden
+    assert shown["buttonSize"] >= 22  # presenter-sized, as the other buttons

@@ -7,6 +7,7 @@ helpers live in its submodules (``nnplay.ui.keras_lab``).
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
 import re
@@ -303,6 +304,32 @@ def plot(fig: go.Figure, *, key: str | None = None, toolbar: bool = False) -> No
     """
     config: dict = {"displaylogo": False, "responsive": True, "displayModeBar": toolbar}
     st.plotly_chart(fig, key=key, width="stretch", config=config)
+
+
+def file_uploader(label: str, *, key: str, types: list[str], max_mb: int, **options):
+    """``st.file_uploader`` whose own words are in the session's language.
+
+    Streamlit writes its button ("Upload") and the size limit ("1MB per file • CSV")
+    in English only; for other languages a style scoped to this uploader
+    (``.st-key-<key>``) hides them and shows the translation in their place.
+    Other keyword arguments go to ``st.file_uploader``.
+    """
+    uploaded = st.file_uploader(label, type=types, key=key, max_upload_size=max_mb, **options)
+    if lang() != "en":
+        button = json.dumps(t("common.upload_button"), ensure_ascii=False)
+        limit = t("common.upload_limit", mb=max_mb, types=", ".join(types).upper())
+        limit = json.dumps(limit, ensure_ascii=False)
+        size = "1.15rem" if presenter() else "inherit"  # as the presenter style's buttons
+        scope = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+        st.html(
+            f"<style>{scope} button [data-testid='stMarkdownContainer'] p {{ display: none; }}"
+            f"{scope} button [data-testid='stMarkdownContainer']::after "
+            f"{{ content: {button}; font-size: {size}; }}"
+            f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}"
+            f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after "
+            f"{{ content: {limit}; font-size: 0.875rem; }}</style>"
+        )
+    return uploaded
 
 
 def truth_table(rows: list[dict], current: int | None = None) -> None:
