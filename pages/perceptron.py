@@ -1,5 +1,7 @@
 """The perceptron: the learning rule trains live on Iris, update by update, next to scikit-learn."""
 
+import functools
+
 import numpy as np
 import streamlit as st
 
@@ -16,6 +18,7 @@ STEP_KEY = page.key("step")
 # the widths (in pixels, on a 1440-pixel-wide screen) of the columns the SVG pictures
 # fill: their text has the theme's sizes there, and scales with the column elsewhere
 RESULT_WIDTH_PX, SIDE_WIDTH_PX, STEP_WIDTH_PX, PRESENTER_WIDTH_PX = 580, 384, 480, 1380
+PHONE_WIDTH_PX = 360  # a phone's column, where Streamlit stacks the columns
 
 
 @st.cache_data(show_spinner=False)
@@ -49,6 +52,13 @@ def axis_titles(settings: lab.Settings) -> tuple[str, str]:
     return tuple(t(f"perceptron.feature_{k}") for k in settings.features)
 
 
+def for_widths(draw, column_px: int, presenter: bool) -> tuple[str, str | None]:
+    """An SVG picture drawn for its column, and for a phone (none in presenter mode)."""
+    if presenter:
+        return draw(width_px=PRESENTER_WIDTH_PX), None
+    return draw(width_px=column_px), draw(width_px=PHONE_WIDTH_PX)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figures(settings: lab.Settings, presenter: bool, lang: str) -> dict:
     """The result's figures: boundary, errors, animation (read-only; ``lang`` keys labels).
@@ -61,25 +71,23 @@ def figures(settings: lab.Settings, presenter: bool, lang: str) -> dict:
     names, titles = class_names(settings), axis_titles(settings)
     steps = lab.frame_steps(model.trace_.updated)
     axes = (t("perceptron.axis_epoch"), t("perceptron.axis_errors"))
+    boundary = functools.partial(
+        boundary_svg,
+        X,
+        y,
+        names,
+        titles,
+        model.coef_,
+        model.intercept_,
+        theme,
+        title=t("perceptron.boundary_heading"),
+    )
+    errors = functools.partial(
+        errors_svg, model.errors_, theme, axes, title=t("perceptron.errors_heading")
+    )
     return {
-        "boundary": boundary_svg(
-            X,
-            y,
-            names,
-            titles,
-            model.coef_,
-            model.intercept_,
-            theme,
-            width_px=PRESENTER_WIDTH_PX if presenter else RESULT_WIDTH_PX,
-            title=t("perceptron.boundary_heading"),
-        ),
-        "errors": errors_svg(
-            model.errors_,
-            theme,
-            axes,
-            width_px=PRESENTER_WIDTH_PX if presenter else SIDE_WIDTH_PX,
-            title=t("perceptron.errors_heading"),
-        ),
+        "boundary": for_widths(boundary, RESULT_WIDTH_PX, presenter),
+        "errors": for_widths(errors, SIDE_WIDTH_PX, presenter),
         "animation": charts.animation_figure(
             X,
             y,
@@ -207,7 +215,7 @@ st.subheader(t("perceptron.results_heading"))
 boundary_col, side_col = (st.container(), st.container()) if present else st.columns([3, 2])
 with boundary_col:
     st.markdown(f"**{t('perceptron.boundary_heading')}**")
-    st.markdown(shown["boundary"], unsafe_allow_html=True)
+    ui.svg_picture(*shown["boundary"])
     st.caption(t("perceptron.boundary_caption"))
 with side_col:
     metrics = st.columns(2)
@@ -221,7 +229,7 @@ with side_col:
     else:
         st.warning(t("perceptron.not_converged", epochs=model.n_iter_, last=int(model.errors_[-1])))
     st.markdown(f"**{t('perceptron.errors_heading')}**")
-    st.markdown(shown["errors"], unsafe_allow_html=True)
+    ui.svg_picture(*shown["errors"])
 
 # --- the animation -------------------------------------------------------------
 st.subheader(t("perceptron.animation_heading"))
@@ -306,7 +314,8 @@ def stepper(settings: lab.Settings) -> None:
     present = ui.presenter()
     figure_col, equation_col = (st.container(), st.container()) if present else st.columns(2)
     with figure_col:
-        picture = boundary_svg(
+        picture = functools.partial(
+            boundary_svg,
             X,
             y,
             names,
@@ -314,12 +323,11 @@ def stepper(settings: lab.Settings) -> None:
             trace.w[current],
             trace.b[current],
             ui.theme(),
-            width_px=PRESENTER_WIDTH_PX if present else STEP_WIDTH_PX,
             sample=sample,
             previous=(trace.w[index], trace.b[index]) if changed else None,
             title=t("perceptron.stepper_heading"),
         )
-        st.markdown(picture, unsafe_allow_html=True)
+        ui.svg_picture(*for_widths(picture, STEP_WIDTH_PX, present))
     with equation_col:
         where = t(
             "perceptron.step_where",

@@ -171,6 +171,26 @@ def test_the_experiment_is_above_the_fold_on_a_laptop(chromium, app_url, slug, c
         context.close()
 
 
+def test_the_perceptrons_pictures_stay_readable_on_a_phone(chromium, app_url):
+    """The SVG pictures' text scales with their width: a phone gets its own drawing."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    try:
+        goto(tab, app_url, "perceptron", lang="ko")
+        shown = tab.locator("svg.nnplay-boundary:visible, svg.nnplay-errors:visible")
+        assert shown.count() == 3
+        heights = tab.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                 'svg.nnplay-boundary text, svg.nnplay-errors text'))
+               .map(e => e.getBoundingClientRect().height).filter(h => h > 0)"""
+        )
+        assert heights and min(heights) >= 12, sorted(heights)[:5]  # text of 12 px or so
+        shown.first.scroll_into_view_if_needed()
+        screenshot(tab, "perceptron-ko-phone")
+    finally:
+        context.close()
+
+
 def test_home_cards_stay_in_teaching_order_on_a_phone(chromium, app_url):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     tab = context.new_page()

@@ -93,7 +93,7 @@ def test_bad_input_keeps_the_page(tab, app_url):
     tab.get_by_text(i18n.translate("perceptron.bad_eta", **bounds)).wait_for()
     assert_no_error_box(tab)
     assert tab.locator('[data-testid="stPlotlyChart"]').count() == 3
-    assert tab.locator("svg.nnplay-boundary, svg.nnplay-errors").count() == 3
+    assert tab.locator("svg.nnplay-boundary:visible, svg.nnplay-errors:visible").count() == 3
     screenshot(tab, "perceptron-en-bad-eta")
 
 

@@ -15,7 +15,7 @@ IRIS = datasets.iris()
 def svg_pictures(at) -> list[str]:
     """The inline SVG pictures: the boundary and errors of the result, the step's boundary."""
     classes = ('<svg class="nnplay-boundary"', '<svg class="nnplay-errors"')
-    return [m.value for m in at.markdown if m.value.startswith(classes)]
+    return [m.value for m in at.markdown if any(c in m.value for c in classes)]
 
 
 def metric(at, key: str, lang: str = "en") -> str:
@@ -30,7 +30,10 @@ def test_page_runs_in_every_language_and_mode(page, lang, present):
     assert_clean(at)
     assert at.title[0].value == i18n.translate("perceptron.title", lang)
     assert len(at.get("plotly_chart")) == 3  # two step functions, the animation
-    assert len(svg_pictures(at)) == 3  # the boundary, the errors, the stepper's step
+    pictures = svg_pictures(at)
+    assert len(pictures) == 3  # the boundary, the errors, the stepper's step
+    # each drawn for its column and, outside presenter mode, for a phone's width too
+    assert all(p.count("<svg ") == (1 if present else 2) for p in pictures)
     # the notes' example: setosa by petal length and width converges to accuracy 1
     model = lab.train(IRIS, lab.Settings())
     assert at.success[0].value == i18n.translate("perceptron.converged", lang, epochs=model.n_iter_)

@@ -41,6 +41,12 @@ _PAGE_CSS = """
   }
   .katex { white-space: nowrap; }
   .katex-display { overflow-x: auto; overflow-y: hidden; }
+  /* SVG pictures drawn twice (ui.svg_picture): for a column, and for a phone's width */
+  .nnplay-narrow { display: none; }
+  @media (max-width: 640px) {
+    .nnplay-wide { display: none; }
+    .nnplay-narrow { display: block; }
+  }
 </style>
 """
 
@@ -330,6 +336,22 @@ def file_uploader(label: str, *, key: str, types: list[str], max_mb: int, **opti
             f"{{ content: {limit}; font-size: 0.875rem; }}</style>"
         )
     return uploaded
+
+
+def svg_picture(wide: str, narrow: str | None = None) -> None:
+    """Show an inline SVG picture; ``narrow``, drawn for a phone, replaces it on one.
+
+    The text of an SVG scales with its width. Streamlit stacks columns on
+    screens narrower than 640 pixels, where a picture drawn for a column would
+    shrink its text; a second drawing for that width keeps it readable.
+    """
+    if narrow is None:
+        st.markdown(wide, unsafe_allow_html=True)
+        return
+    st.markdown(
+        f'<div class="nnplay-wide">{wide}</div><div class="nnplay-narrow">{narrow}</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def truth_table(rows: list[dict], current: int | None = None) -> None:
