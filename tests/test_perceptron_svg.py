@@ -227,9 +227,12 @@ def test_a_long_legend_wraps_inside_the_picture():
     assert legend_rows(one_row) == 1 and legend_rows(narrow) >= 2
 
 
-@pytest.mark.parametrize(("low", "high"), [(0.0, 7.9), (-1.37, 2.2), (0.001, 0.0042), (-50, 900)])
+@pytest.mark.parametrize(
+    ("low", "high"), [(0.0, 7.9), (-1.37, 2.2), (0.001, 0.0042), (-50, 900), (-0.4, 3.1)]
+)
 def test_ticks_are_round_and_inside_the_range(low, high):
     ticks = nice_ticks(low, high)
+    assert not any(np.signbit(ticks) & (ticks == 0))  # never a "−0"
     assert 3 <= len(ticks) <= 9
     assert ticks.min() >= low and ticks.max() <= high
     steps = np.diff(ticks)
