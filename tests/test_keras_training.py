@@ -103,6 +103,25 @@ def test_stop_keeps_the_weights_and_the_history_of_finished_epochs():
         assert history["val_accuracy"][-1] > 0.8
 
 
+def test_a_stop_mid_epoch_leaves_fit_without_a_validation_pass():
+    """The unfinished epoch is left out of the history, so Keras's evaluation of it
+    (a pass over the whole validation set) is skipped: Stop answers within a batch.
+
+    The validation inputs here have a feature too few, so evaluating them fails.
+    """
+    data = _data(n=60_000)
+    bad = FitData(data.x, data.y, data.x_val[:, :19], data.y_val)
+    model = _model()
+    with closing(TrainingRun(model, bad, slots=TrainingSlots(1))) as run:
+        run.start(FitOptions(epochs=1, batch_size=8))
+        _wait_until(lambda: run.progress().fraction > 0)
+        run.stop()
+        assert run.wait(30)
+        assert run.state == STOPPED, run.progress().detail
+        assert run.epochs_done == 0 and run.history() == {}
+        assert int(model.optimizer.iterations.numpy()) > 0  # the batches done came back
+
+
 def test_continue_resumes_from_the_stopped_weights_and_numbers_epochs_on():
     model = _model()
     with closing(TrainingRun(model, _data(), slots=TrainingSlots(1))) as run:

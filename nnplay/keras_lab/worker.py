@@ -334,6 +334,8 @@ def _run_job(conn: Connection, header: dict, arrays: dict, keras: Any) -> bool:
             verbose=0,
             callbacks=[live],
         )
+    except _StoppedMidEpoch:
+        pass  # the weights are those after the last batch; the unfinished epoch is not kept
     except Exception as exc:  # the visitor sees the first line; the log has the rest
         log.exception("training failed")
         conn.send(("done", "failed", None, _first_line(exc)))
@@ -341,6 +343,10 @@ def _run_job(conn: Connection, header: dict, arrays: dict, keras: Any) -> bool:
     outcome = "diverged" if live.diverged else "stopped" if requests.stop else "finished"
     conn.send(("done", outcome, model_state(model, architecture=False), ""))
     return requests.quit
+
+
+class _StoppedMidEpoch(Exception):
+    """Raised by the live callback: a stop was asked for in the middle of an epoch."""
 
 
 def _live_callback(keras: Any) -> type:
@@ -383,6 +389,10 @@ def _live_callback(keras: Any) -> type:
             if bad and not self.diverged:
                 self.diverged = True
                 self.conn.send(("diverged", self.epoch, self.batch, str(float(loss))))
+            if stop and not self.diverged and self.steps and self.batch < self.steps:
+                # Leave fit at once: Keras would still run a validation pass over the
+                # whole validation set for an epoch the history leaves out.
+                raise _StoppedMidEpoch
             if stop or self.diverged:
                 self.model.stop_training = True
 
