@@ -102,6 +102,10 @@ def test_stop_train_again_and_reset_keep_the_results_in_step(tab, app_url):
     button["stop"].click()
     tab.get_by_text(stopped).first.wait_for()
     evaluation.first.wait_for()  # the whole page reran for the results
+    wait_idle(tab)
+    # that run drew the final curves (plotly: hover, zoom) where the fragment left SVG
+    assert tab.locator("svg.nnplay-curve").count() == 0
+    assert tab.locator('[data-testid="stPlotlyChart"]').count() >= 2
 
     button["train"].click()
     tab.locator('[data-testid="stProgress"]').first.wait_for()

@@ -328,8 +328,14 @@ def status(progress: training.Progress) -> None:
         )
 
 
-def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> None:
-    """Loss and metric curves, training and validation, with the epoch in progress."""
+def curves(
+    run: training.TrainingRun, progress: training.Progress, key: str, *, interim: bool = False
+) -> None:
+    """Loss and metric curves, training and validation, with the epoch in progress.
+
+    SVG while the run is active or the picture is ``interim``; plotly (hover,
+    zoom) once it has ended.
+    """
     history = run.history()
     names = ["loss", *sorted(k for k in history if not k.startswith("val_") and k != "loss")]
     if not history and progress.partial:
@@ -350,7 +356,9 @@ def curves(run: training.TrainingRun, progress: training.Progress, key: str) -> 
             shift_train=shift,
         )
         with columns[i % len(columns)]:
-            if run.active:  # redrawn every second: an SVG, so that clicks are not kept waiting
+            # redrawn every second, or about to be replaced: an SVG, which the browser
+            # draws in milliseconds, so that "Stopped" is not kept waiting for plotly
+            if run.active or interim:
                 svg = charts.curve_svg(history, name, ui.theme(), **texts)
                 st.markdown(svg, unsafe_allow_html=True)
             else:  # the finished curves: plotly, to hover and zoom
@@ -396,20 +404,24 @@ def _panel(plan: planning.Plan) -> None:
     if run is not None and trained_spec is not None:
         if trained_spec.compile.to_dict() != plan.spec.compile.to_dict():
             st.caption(t("keras_training.compile_changed"))
-    st.toggle(t("keras_training.shift"), key=f"{P}_shift", help=t("keras_training.shift_help"))
-    live_view(run)
     # What lies outside the fragment (the results) is drawn by the whole page.
     outside_stale = not whole_page and (results_due() is not None) != st.session_state.get(
         RESULTS_SHOWN_KEY, False
     )
+    st.toggle(t("keras_training.shift"), key=f"{P}_shift", help=t("keras_training.shift_help"))
+    live_view(run, interim=outside_stale)
     if outside_stale or poll_every(run) != st.session_state.get(POLL_KEY):
         # The whole page: evaluation and predictions appear or go, or the
         # live view takes the pace of the run's new state (queued -> training).
         st.rerun()
 
 
-def live_view(run: training.TrainingRun | None) -> None:
-    """The run's state, progress and curves."""
+def live_view(run: training.TrainingRun | None, *, interim: bool = False) -> None:
+    """The run's state, progress and curves.
+
+    ``interim``: the whole page reruns right after this (a run has just ended),
+    so the curves stay light SVG until that run draws the final ones.
+    """
     if run is None:
         st.info(t("keras_training.no_run"), icon=":material/model_training:")
         return
@@ -417,7 +429,7 @@ def live_view(run: training.TrainingRun | None) -> None:
     status(progress)
     spec = run_spec()
     if progress.epochs_done or progress.partial:
-        curves(run, progress, f"{P}_curve")
+        curves(run, progress, f"{P}_curve", interim=interim)
         if spec is not None and spec.task == specs.REGRESSION and spec.compile.loss == specs.MSE:
             st.caption(t("keras_training.regression_jumps"))  # the notes' run jumps too
     if run.active and progress.probe_output is not None and spec is not None:
