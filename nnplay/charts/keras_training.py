@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnplay.charts.grid import grid_domains, spans
-from nnplay.charts.svg import svg_document
+from nnplay.charts.svg import svg_document, text_width
 from nnplay.charts.theme import ACTIVE, MUTED, NEGATIVE, NODE_EDGE, POSITIVE, Theme, base_layout
 
 TRAIN = POSITIVE
@@ -250,7 +250,7 @@ def curve_svg(
             f'<text x="{legend_x + 2.4 * tick:.1f}" y="{legend_y:.1f}" dominant-baseline="central" '
             f'font-size="{tick}">{escape(label)}</text>'
         )
-        legend_x += (3.2 + sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in label)) * tick  # wide CJK
+        legend_x += 3.2 * tick + text_width(label, tick)
     return svg_document((0, 0, width, height), height_px, title, parts, "nnplay-curve")
 
 

@@ -277,7 +277,8 @@ def _class_traces(X, y, class_names, theme: Theme) -> list[dict]:
     return traces
 
 
-def _line_colors(n_outputs: int) -> tuple[str, ...]:
+def line_colors(n_outputs: int) -> tuple[str, ...]:
+    """Colours of the output neurons' lines: dark for one, the class colours for several."""
     return (NODE_EDGE,) if n_outputs == 1 else CLASS_COLORS[:n_outputs]
 
 
@@ -359,7 +360,7 @@ def animation_figure(
     """
     xr, yr = view(X)
     n_outputs = trace.w.shape[1]
-    colors = _line_colors(n_outputs)
+    colors = line_colors(n_outputs)
     static = _class_traces(X, y, class_names, theme)
     moving = list(range(len(static), len(static) + n_outputs + 1))
 

@@ -19,14 +19,14 @@ from nnplay.charts.perceptron import (
     BINARY_COLORS,
     CLASS_COLORS,
     SYMBOLS,
-    _line_colors,
     boundary_segment,
     clip_segment,
+    line_colors,
     region_polygons,
     view,
     weight_arrow,
 )
-from nnplay.charts.svg import svg_document
+from nnplay.charts.svg import svg_document, text_width
 from nnplay.charts.theme import ACTIVE, MUTED, Theme
 
 _REGION_OPACITY = 0.16
@@ -173,11 +173,13 @@ def boundary_svg(
             parts.append(f"{_marker(symbol, a, b, radius)}><title>{label}</title>" + _close(symbol))
         parts.append("</g>")
 
-    line_colors = _line_colors(len(W))
+    neuron_colors = line_colors(len(W))
     parts.append(f'<g clip-path="url(#{clip})">')  # an arrow may start off the view
     if previous is not None:
-        parts += _neurons(previous[0], previous[1], xr, yr, px, py, line_colors, theme, dashed=True)
-    parts += _neurons(W, B, xr, yr, px, py, line_colors, theme, dashed=False)
+        parts += _neurons(
+            previous[0], previous[1], xr, yr, px, py, neuron_colors, theme, dashed=True
+        )
+    parts += _neurons(W, B, xr, yr, px, py, neuron_colors, theme, dashed=False)
     parts.append("</g>")
     if sample is not None:
         parts.append(
@@ -272,17 +274,12 @@ def _axes(
     return parts
 
 
-def _text_width(text: str, size: float) -> float:
-    """About how wide ``text`` is drawn: Hangul and other wide letters take a whole em."""
-    return sum(size * (1.0 if ord(c) > 0x2E80 else 0.6) for c in text)
-
-
 def _legend_places(names, radius, tick, width) -> tuple[list[tuple[float, int]], int]:
     """Where each legend entry starts (offset, row from the top), entries wrapping to
     new rows within ``width``; and the number of rows."""
     places, x, row = [], 0.0, 0
     for name in names:
-        entry = 2 * radius + 0.4 * tick + _text_width(name, tick)
+        entry = 2 * radius + 0.4 * tick + text_width(name, tick)
         if x and x + entry > width:
             x, row = 0.0, row + 1
         places.append((x, row))

@@ -41,3 +41,9 @@ def svg_document(
         f'width="100%" {size} role="img" aria-label="{escape(title)}" '
         f'fill="currentColor">' + "".join(parts) + "</svg>"
     )
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is drawn at font size ``size``: Hangul and other wide
+    (CJK) letters take a whole em, the rest about 0.6 em."""
+    return sum(size * (1.0 if ord(c) > 0x2E80 else 0.6) for c in text)
